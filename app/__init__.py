@@ -1,0 +1,3 @@
+"""Neural Playground: watch a small neural network learn."""
+
+__version__ = "0.1.0"

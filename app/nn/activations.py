@@ -1,0 +1,152 @@
+"""Hidden-layer activations: a name -> (f, f') table.
+
+Each derivative takes both the pre-activation ``z`` and the output ``a = f(z)``
+so that it can use whichever is cheaper (tanh and sigmoid reuse ``a``).
+All functions are elementwise over arrays of any shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.floating]
+
+ActivationName = Literal["linear", "relu", "leaky_relu", "tanh", "sigmoid", "elu", "softplus", "gelu", "swish", "sine"]
+
+LEAKY_SLOPE = 0.01
+_GELU_C = np.sqrt(2.0 / np.pi)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An elementwise nonlinearity and its derivative.
+
+    ``inactive`` names how a unit of this kind stops passing gradient:
+    "dead" (ReLU: zero output everywhere) or "saturated" (sigmoid/tanh: flat
+    tails), or None when it has no such failure mode worth reporting.
+    ``peak_slope`` is the largest value f' takes, used to judge saturation.
+    """
+
+    name: str
+    f: Callable[[Array], Array]
+    df: Callable[[Array, Array], Array]
+    inactive: Literal["dead", "saturated"] | None = None
+    peak_slope: float = 1.0
+
+    @property
+    def is_identity(self) -> bool:
+        return self.name == "linear"
+
+    def __repr__(self) -> str:
+        return f"Activation({self.name})"
+
+
+def sigmoid(z: Array) -> Array:
+    # The tanh form never overflows, unlike 1 / (1 + exp(-z)).
+    return 0.5 * np.tanh(0.5 * z) + 0.5
+
+
+def _linear(z: Array) -> Array:
+    return z
+
+
+def _linear_d(z: Array, a: Array) -> Array:
+    return np.ones_like(z)
+
+
+def _relu(z: Array) -> Array:
+    return np.maximum(z, 0.0)
+
+
+def _relu_d(z: Array, a: Array) -> Array:
+    return (z > 0.0).astype(z.dtype)
+
+
+def _leaky(z: Array) -> Array:
+    return np.where(z > 0.0, z, LEAKY_SLOPE * z)
+
+
+def _leaky_d(z: Array, a: Array) -> Array:
+    return np.where(z > 0.0, 1.0, LEAKY_SLOPE).astype(z.dtype)
+
+
+def _tanh_d(z: Array, a: Array) -> Array:
+    return 1.0 - a * a
+
+
+def _sigmoid_d(z: Array, a: Array) -> Array:
+    return a * (1.0 - a)
+
+
+def _elu(z: Array) -> Array:
+    return np.where(z > 0.0, z, np.expm1(np.minimum(z, 0.0)))
+
+
+def _elu_d(z: Array, a: Array) -> Array:
+    return np.where(z > 0.0, 1.0, a + 1.0)
+
+
+def _softplus(z: Array) -> Array:
+    return np.logaddexp(0.0, z)
+
+
+def _softplus_d(z: Array, a: Array) -> Array:
+    return sigmoid(z)
+
+
+def _gelu_gate(z: Array) -> Array:
+    # 0.5 (1 + tanh(u)) written as a logistic of 2u, which keeps its precision in the tails.
+    u = _GELU_C * (z + 0.044715 * z**3)
+    return 1.0 / (1.0 + np.exp(np.minimum(-2.0 * u, 700.0)))
+
+
+def _gelu(z: Array) -> Array:
+    # The tanh approximation (Hendrycks & Gimpel), as used by GPT-2; NumPy has no erf.
+    return z * _gelu_gate(z)
+
+
+def _gelu_d(z: Array, a: Array) -> Array:
+    s = _gelu_gate(z)
+    return s + z * 2.0 * s * (1.0 - s) * _GELU_C * (1.0 + 3 * 0.044715 * z * z)
+
+
+def _swish(z: Array) -> Array:
+    return z * sigmoid(z)
+
+
+def _swish_d(z: Array, a: Array) -> Array:
+    s = sigmoid(z)
+    return s + a * (1.0 - s)
+
+
+def _sine_d(z: Array, a: Array) -> Array:
+    return np.cos(z)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("linear", _linear, _linear_d),
+        Activation("relu", _relu, _relu_d, inactive="dead"),
+        Activation("leaky_relu", _leaky, _leaky_d),
+        Activation("tanh", np.tanh, _tanh_d, inactive="saturated"),
+        Activation("sigmoid", sigmoid, _sigmoid_d, inactive="saturated", peak_slope=0.25),
+        Activation("elu", _elu, _elu_d),
+        Activation("softplus", _softplus, _softplus_d),
+        Activation("gelu", _gelu, _gelu_d),
+        Activation("swish", _swish, _swish_d),
+        Activation("sine", np.sin, _sine_d),
+    )
+}
+
+
+def get_activation(name: str) -> Activation:
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None

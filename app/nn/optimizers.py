@@ -1,0 +1,137 @@
+"""Optimizers: step over (parameter, gradient) pairs, state kept per parameter.
+
+An optimizer never lives inside a layer. ``step(pairs, learning_rate)``
+updates each parameter array in place; its state (velocities, moment
+estimates) is keyed by the pair's position, so the same list of pairs must be
+passed on every step. Hyperparameters are plain attributes and may change
+between steps (the playground changes them live).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+Pairs = Sequence[tuple[Array, Array]]
+OptimizerName = Literal["sgd", "momentum", "nesterov", "rmsprop", "adam"]
+
+
+class Optimizer:
+    name: str = ""
+
+    def __init__(
+        self,
+        momentum: float = 0.9,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        rho: float = 0.9,
+        epsilon: float = 1e-8,
+    ) -> None:
+        self.momentum = momentum
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.rho = rho
+        self.epsilon = epsilon
+        self.state: dict[int, dict[str, Array]] = {}
+        self.steps = 0
+
+    def reset(self) -> None:
+        """Forget all state, as if no step had been taken."""
+        self.state.clear()
+        self.steps = 0
+
+    def _slot(self, index: int, name: str, like: Array) -> Array:
+        slots = self.state.setdefault(index, {})
+        buf = slots.get(name)
+        if buf is None or buf.shape != like.shape:
+            buf = slots[name] = np.zeros_like(like)
+        return buf
+
+    def step(self, pairs: Pairs, learning_rate: float) -> None:
+        self.steps += 1
+        for i, (p, g) in enumerate(pairs):
+            self._update(i, p, g, learning_rate)
+
+    def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class SGD(Optimizer):
+    """p -= lr * g"""
+
+    name = "sgd"
+
+    def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
+        p -= lr * g
+
+
+class Momentum(Optimizer):
+    """v = mu v + g; p -= lr v (the PyTorch form, so a live lr change acts at once)."""
+
+    name = "momentum"
+
+    def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
+        v = self._slot(i, "velocity", p)
+        v *= self.momentum
+        v += g
+        p -= lr * v
+
+
+class Nesterov(Optimizer):
+    """v = mu v + g; p -= lr (g + mu v)"""
+
+    name = "nesterov"
+
+    def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
+        v = self._slot(i, "velocity", p)
+        v *= self.momentum
+        v += g
+        p -= lr * (g + self.momentum * v)
+
+
+class RMSprop(Optimizer):
+    """s = rho s + (1 - rho) g^2; p -= lr g / (sqrt(s) + eps)"""
+
+    name = "rmsprop"
+
+    def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
+        s = self._slot(i, "square_avg", p)
+        s *= self.rho
+        s += (1.0 - self.rho) * (g * g)
+        p -= lr * g / (np.sqrt(s) + self.epsilon)
+
+
+class Adam(Optimizer):
+    """Adam with bias correction: p -= lr m_hat / (sqrt(v_hat) + eps)."""
+
+    name = "adam"
+
+    def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
+        m = self._slot(i, "m", p)
+        v = self._slot(i, "v", p)
+        b1, b2, t = self.beta1, self.beta2, self.steps
+        m *= b1
+        m += (1.0 - b1) * g
+        v *= b2
+        v += (1.0 - b2) * (g * g)
+        denom = np.sqrt(v) * (1.0 / math.sqrt(1.0 - b2**t)) + self.epsilon
+        p -= (lr / (1.0 - b1**t)) * m / denom
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSprop, Adam)}
+
+
+def make_optimizer(name: str, **hyper: float) -> Optimizer:
+    try:
+        cls = OPTIMIZERS[name]
+    except KeyError:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}") from None
+    return cls(**hyper)

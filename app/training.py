@@ -1,0 +1,359 @@
+"""Session: one training run built from a Config, stepped by batches or epochs.
+
+A session owns its data split, model, loss, optimizer and schedule, the step
+and epoch counters and the per-epoch history. It knows nothing of the web:
+the server wraps it with locks and streams its frames.
+
+Reproducibility: the data come from the data seed, the weights and batch
+order from the run seed, each through its own SeedSequence stream, so the
+same config gives bit-identical numbers.
+
+Divergence: after every step the parameters are checked to be finite (one
+sum over the flat buffer), and every evaluation checks the losses: a loss
+that is not finite, or that climbs above DIVERGENCE_FACTOR times the larger
+of its starting value and the loss of an all-zero output, has diverged (with
+tanh or sigmoid units a too-large learning rate saturates the network and the
+loss jumps far above chance without ever overflowing). On a failure the
+session goes back to its last healthy evaluation (weights, counters and
+numbers), clears the optimizer's state and reports "diverged"; nothing
+non-finite ever leaves it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from app.config import Config, rebuild_needed
+from app.data import Split, load_split
+from app.history import History, Record
+from app.maps import OutputMap, neuron_maps, output_map
+from app.nn import regularizers
+from app.nn.features import feature_matrix
+from app.nn.losses import make_loss
+from app.nn.model import MLP
+from app.nn.optimizers import make_optimizer
+from app.nn.schedules import Schedule
+
+Status = Literal["ready", "training", "diverged"]
+Unit = Literal["batch", "epoch"]
+Array = NDArray[np.float64]
+
+MAX_STEPS = 100_000
+DIVERGENCE_FACTOR = 3.0
+
+
+@dataclass(frozen=True)
+class Metrics:
+    train_loss: float
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    penalty: float
+
+    @property
+    def finite(self) -> bool:
+        values = (self.train_loss, self.test_loss, self.penalty)
+        return all(v is None or math.isfinite(v) for v in values)
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    params: Array
+    metrics: Metrics
+    epoch: int
+    step: int
+    cursor: int
+
+
+class Session:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.status: Status = "ready"
+        self.message = ""
+        self._build()
+
+    # ---- construction -------------------------------------------------------------
+
+    def _build(self) -> None:
+        cfg = self.config
+        self.split: Split = load_split(cfg.dataset, cfg.data_seed)
+        self.features = tuple(cfg.features)
+        self.loss = make_loss(cfg.loss, cfg.task, cfg.classes)
+        self._x_train = feature_matrix(self.features, self.split.train_points)
+        self._x_test = feature_matrix(self.features, self.split.test_points)
+        self._t_train = self.loss.targets(self.split.train_labels)
+        self._t_test = self.loss.targets(self.split.test_labels)
+        self._x_all = np.concatenate([self._x_train, self._x_test])
+        self.model = MLP(
+            [len(self.features), *cfg.hidden_layers, self.loss.outputs],
+            activation=cfg.activation,
+            init=cfg.init,
+            rng=np.random.default_rng(np.random.SeedSequence([cfg.seed, 2])),
+        )
+        self._init_params = self.model.params.copy()
+        self._apply_live_settings()
+        self._restart()
+
+    def _apply_live_settings(self) -> None:
+        cfg = self.config
+        opt = cfg.optimizer
+        hyper = dict(momentum=opt.momentum, beta1=opt.beta1, beta2=opt.beta2, rho=opt.rho, epsilon=opt.epsilon)
+        current = getattr(self, "optimizer", None)
+        if current is None or current.name != opt.name:
+            self.optimizer = make_optimizer(opt.name, **hyper)
+        else:
+            for key, value in hyper.items():
+                setattr(self.optimizer, key, value)
+        s = cfg.schedule
+        self.schedule = Schedule(s.name, s.every, s.factor, s.period, s.min_learning_rate)
+
+    def _restart(self) -> None:
+        """Counters, history, batch order and optimizer back to the start."""
+        self.model.params[:] = self._init_params
+        self.optimizer.reset()
+        self._batch_rng = np.random.default_rng(np.random.SeedSequence([self.config.seed, 3]))
+        self.epoch = 0
+        self.step_count = 0
+        self._cursor = 0
+        self._xs = self._x_train
+        self._ts = self._t_train
+        self.history = History()
+        self.status = "ready"
+        self.message = ""
+        self.metrics = self._evaluate()
+        self._set_loss_ceiling()
+        self._snapshot = self._take_snapshot()
+
+    def _set_loss_ceiling(self) -> None:
+        zero = np.zeros((self.n_train, self.loss.outputs))
+        reference = max(self.metrics.train_loss, self.loss.value(zero, self._t_train))
+        self.loss_ceiling = DIVERGENCE_FACTOR * reference if math.isfinite(reference) else math.inf
+
+    def reset(self) -> None:
+        """The weights the run started with, and the same data: as if just created."""
+        self._restart()
+
+    def reconfigure(self, config: Config) -> bool:
+        """Switch to ``config``; returns True when the model (and data) were rebuilt.
+
+        Optimizer knobs, schedule, regularization and batch size apply live and
+        keep the weights; anything else builds the run afresh.
+        """
+        rebuild = rebuild_needed(self.config, config)
+        self.config = config
+        if rebuild:
+            self.optimizer = None  # type: ignore[assignment]
+            self._build()
+        else:
+            self._apply_live_settings()
+            # The penalty (and so the reported objective) depends on the live settings.
+            self.metrics = self._evaluate()
+        return rebuild
+
+    # ---- training -----------------------------------------------------------------
+
+    @property
+    def n_train(self) -> int:
+        return int(self._x_train.shape[0])
+
+    @property
+    def batch_size(self) -> int:
+        return min(self.config.batch_size, self.n_train)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-self.n_train // self.batch_size)
+
+    @property
+    def learning_rate(self) -> float:
+        return self.schedule(self.config.optimizer.learning_rate, self.epoch + self._cursor / self.n_train)
+
+    def step(self, steps: int = 1, unit: Unit = "batch") -> None:
+        """Run ``steps`` batches, or until ``steps`` more epochs have ended.
+
+        Stops early if the run diverges. Metrics are fresh afterwards.
+        """
+        if not 1 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps must be in 1..{MAX_STEPS}")
+        if self.status == "diverged":
+            self.status, self.message = "ready", ""
+        if unit == "epoch":
+            for _ in range(steps):
+                if not self._run(-(-(self.n_train - self._cursor) // self.batch_size)):
+                    return
+        elif not self._run(steps):
+            return
+        if self._cursor != 0:
+            self._record(append=False)
+
+    def _run(self, count: int) -> bool:
+        """Train ``count`` batches; False if the run diverged."""
+        model, loss, optimizer = self.model, self.loss, self.optimizer
+        params, pairs = model.params, model.parameters()
+        weights, weight_grads = model.weights, model.weight_grads
+        reg = self.config.regularization
+        reg_kind = reg.kind if reg.rate > 0.0 else "none"
+        base_lr = self.config.optimizer.learning_rate
+        schedule = self.schedule
+        scheduled = schedule.name != "constant"
+        n, bs = self.n_train, self.batch_size
+        isfinite, total = math.isfinite, np.add.reduce
+        for _ in range(count):
+            c = self._cursor
+            if c == 0:
+                order = self._batch_rng.permutation(n)
+                self._xs, self._ts = self._x_train[order], self._t_train[order]
+            e = c + bs
+            model.backward(loss.gradient(model(self._xs[c:e]), self._ts[c:e]))
+            if reg_kind != "none":
+                regularizers.add_gradient(reg_kind, reg.rate, weights, weight_grads)
+            lr = schedule(base_lr, self.epoch + c / n) if scheduled else base_lr
+            optimizer.step(pairs, lr)
+            self.step_count += 1
+            if not isfinite(total(params)):
+                self._diverge("a weight became infinite or NaN")
+                return False
+            if e < n:
+                self._cursor = e
+            else:
+                self._cursor = 0
+                self.epoch += 1
+                if not self._record(append=True):
+                    return False
+        return True
+
+    def _record(self, append: bool) -> bool:
+        """Evaluate; keep a snapshot if finite, else roll back. Appends to history at epoch ends."""
+        metrics = self._evaluate()
+        if not metrics.finite:
+            self._diverge("the loss became infinite or NaN")
+            return False
+        if metrics.train_loss > self.loss_ceiling:
+            self._diverge(
+                f"the training loss rose to {metrics.train_loss:.3g}, "
+                f"over {DIVERGENCE_FACTOR:g} times its starting level"
+            )
+            return False
+        self.metrics = metrics
+        self._snapshot = self._take_snapshot()
+        if append:
+            self.history.add(
+                Record(
+                    epoch=self.epoch,
+                    step=self.step_count,
+                    train_loss=metrics.train_loss,
+                    test_loss=metrics.test_loss,
+                    train_accuracy=metrics.train_accuracy,
+                    test_accuracy=metrics.test_accuracy,
+                    learning_rate=self.learning_rate,
+                    penalty=metrics.penalty,
+                )
+            )
+        return True
+
+    def _evaluate(self) -> Metrics:
+        n = self.n_train
+        with np.errstate(all="ignore"):
+            scores = self.model(self._x_all)
+            train, test = scores[:n], scores[n:]
+            loss = self.loss
+            has_test = test.shape[0] > 0
+            classification = self.config.task == "classification"
+            train_acc = test_acc = None
+            if classification:
+                train_acc = float(loss.correct(train, self.split.train_labels).mean())
+                if has_test:
+                    test_acc = float(loss.correct(test, self.split.test_labels).mean())
+            reg = self.config.regularization
+            return Metrics(
+                train_loss=loss.value(train, self._t_train),
+                test_loss=loss.value(test, self._t_test) if has_test else None,
+                train_accuracy=train_acc,
+                test_accuracy=test_acc,
+                penalty=regularizers.penalty(reg.kind, reg.rate, self.model.weights),
+            )
+
+    def _take_snapshot(self) -> _Snapshot:
+        return _Snapshot(self.model.params.copy(), self.metrics, self.epoch, self.step_count, self._cursor)
+
+    def _diverge(self, why: str) -> None:
+        failed_epoch, failed_step = self.epoch, self.step_count
+        snap = self._snapshot
+        self.model.params[:] = snap.params
+        self.optimizer.reset()
+        self.metrics = snap.metrics
+        self.epoch, self.step_count, self._cursor = snap.epoch, snap.step, snap.cursor
+        self.history.truncate_after(self.epoch)
+        self.status = "diverged"
+        self.message = (
+            f"Training diverged at epoch {failed_epoch} (step {failed_step}): {why}. "
+            f"The weights were restored from epoch {self.epoch}. Try a smaller learning rate."
+        )
+
+    # ---- views ------------------------------------------------------------------------
+
+    def state(self) -> dict[str, object]:
+        m = self.metrics
+        return {
+            "epoch": self.epoch,
+            "step": self.step_count,
+            "train_loss": m.train_loss,
+            "test_loss": m.test_loss,
+            "train_accuracy": m.train_accuracy,
+            "test_accuracy": m.test_accuracy,
+            "penalty": m.penalty,
+            "total_loss": m.train_loss + m.penalty,
+            "learning_rate": self.learning_rate,
+            "status": self.status,
+            "message": self.message,
+        }
+
+    def scores(self, points: Array) -> Array:
+        """Raw output scores for 2-D points (n, 2), float64."""
+        x = feature_matrix(self.features, np.asarray(points, dtype=np.float64).reshape(-1, 2))
+        return self.model.activations(x, dtype=np.float64)[-1]
+
+    def predict(self, points: Array) -> Array:
+        """Probabilities (n, k) for classification, values (n, 1) for regression."""
+        return self.loss.output(self.scores(points))
+
+    def output_map(self, resolution: int = 100) -> OutputMap:
+        return output_map(self.model, self.loss, self.features, resolution, self.config.task == "regression")
+
+    def neuron_maps(self, resolution: int = 20) -> list[dict[str, object]]:
+        return neuron_maps(self.model, self.features, resolution)
+
+    def full_gradient(self) -> None:
+        """Fill model.grads with the gradient of the mean training loss plus the penalty."""
+        model = self.model
+        model.backward(self.loss.gradient(model(self._x_train), self._t_train))
+        reg = self.config.regularization
+        regularizers.add_gradient(reg.kind, reg.rate, model.weights, model.weight_grads)
+
+    def objective(self) -> float:
+        """Mean training loss plus penalty at the current weights (what full_gradient differentiates)."""
+        reg = self.config.regularization
+        data = self.loss.value(self.model(self._x_train), self._t_train)
+        return data + regularizers.penalty(reg.kind, reg.rate, self.model.weights)
+
+    def load_weights(self, params: Array, history: History | None = None, epoch: int = 0, step: int = 0) -> None:
+        """Start from given parameters (flat, in the model's layout) and optional history."""
+        params = np.asarray(params, dtype=np.float64)
+        if params.shape != self.model.params.shape:
+            raise ValueError(f"expected {self.model.params.size} parameters, got {params.size}")
+        if not np.isfinite(params).all():
+            raise ValueError("parameters must be finite")
+        self._init_params = params.copy()
+        self._restart()
+        if history is not None:
+            self.history = history
+        self.epoch, self.step_count = epoch, step
+        self._snapshot = self._take_snapshot()
+
+    def __repr__(self) -> str:
+        return f"Session({self.config.dataset.name}, {self.model!r}, epoch {self.epoch})"
