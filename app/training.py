@@ -125,7 +125,7 @@ class Session:
         self.history = History()
         self.status = "ready"
         self.message = ""
-        self.metrics = self._evaluate()
+        self.metrics = self.evaluate()
         self._set_loss_ceiling()
         self._snapshot = self._take_snapshot()
 
@@ -152,7 +152,7 @@ class Session:
         else:
             self._apply_live_settings()
             # The penalty (and so the reported objective) depends on the live settings.
-            self.metrics = self._evaluate()
+            self.metrics = self.evaluate()
         return rebuild
 
     # ---- training -----------------------------------------------------------------
@@ -229,7 +229,7 @@ class Session:
 
     def _record(self, append: bool) -> bool:
         """Evaluate; keep a snapshot if finite, else roll back. Appends to history at epoch ends."""
-        metrics = self._evaluate()
+        metrics = self.evaluate()
         if not metrics.finite:
             self._diverge("the loss became infinite or NaN")
             return False
@@ -256,7 +256,8 @@ class Session:
             )
         return True
 
-    def _evaluate(self) -> Metrics:
+    def evaluate(self) -> Metrics:
+        """Loss, accuracy and penalty on the training and test sets at the current weights."""
         n = self.n_train
         with np.errstate(all="ignore"):
             scores = self.model(self._x_all)
