@@ -182,14 +182,16 @@ class Session:
             raise ValueError(f"steps must be in 1..{MAX_STEPS}")
         if self.status == "diverged":
             self.status, self.message = "ready", ""
-        if unit == "epoch":
-            for _ in range(steps):
-                if not self._run(-(-(self.n_train - self._cursor) // self.batch_size)):
-                    return
-        elif not self._run(steps):
-            return
-        if self._cursor != 0:
-            self._record(append=False)
+        # Overflow on the way to divergence is expected and handled; keep it off the console.
+        with np.errstate(all="ignore"):
+            if unit == "epoch":
+                for _ in range(steps):
+                    if not self._run(-(-(self.n_train - self._cursor) // self.batch_size)):
+                        return
+            elif not self._run(steps):
+                return
+            if self._cursor != 0:
+                self._record(append=False)
 
     def _run(self, count: int) -> bool:
         """Train ``count`` batches; False if the run diverged."""

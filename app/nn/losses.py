@@ -41,6 +41,7 @@ class Loss:
 
     name: str = ""
     outputs: int = 1
+    head: str = "linear"  # the squashing function its output applies, for display
 
     def targets(self, labels: NDArray[np.generic]) -> Array:
         return np.asarray(labels, dtype=np.float64).reshape(-1, 1)
@@ -68,6 +69,7 @@ class SigmoidCrossEntropy(Loss):
     """Binary cross-entropy on one sigmoid unit; targets are 0/1 in a column."""
 
     name = "cross_entropy"
+    head = "sigmoid"
 
     def output(self, z: Array) -> Array:
         return sigmoid(z)
@@ -84,6 +86,7 @@ class SoftmaxCrossEntropy(Loss):
     """Cross-entropy on a softmax over K units; targets are one-hot rows."""
 
     name = "cross_entropy"
+    head = "softmax"
 
     def __init__(self, classes: int) -> None:
         self.outputs = classes
@@ -116,6 +119,7 @@ class SquaredError(Loss):
     def __init__(self, squash: Literal["identity", "sigmoid", "softmax"], classes: int = 1) -> None:
         self.squash = squash
         self.outputs = classes if squash == "softmax" else 1
+        self.head = "linear" if squash == "identity" else squash
 
     def targets(self, labels: NDArray[np.generic]) -> Array:
         if self.squash == "softmax":
@@ -159,6 +163,7 @@ class Hinge(Loss):
     """
 
     name = "hinge"
+    head = "sigmoid"
 
     def targets(self, labels: NDArray[np.generic]) -> Array:
         return np.where(np.asarray(labels).reshape(-1, 1) > 0, 1.0, -1.0)

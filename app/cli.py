@@ -1,0 +1,209 @@
+"""Console script ``neural-playground``: train from the terminal.
+
+    neural-playground train --dataset xor --hidden 4 --epochs 300 --json
+
+Flags override the file given with --config (the same config JSON the API
+takes). A bad flag or config exits with status 2 and one line naming the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from app import __version__
+from app.config import Config
+from app.documents import export_document
+from app.training import Session
+
+
+class UsageError(Exception):
+    """A bad flag or config: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _int_list(text: str) -> list[int]:
+    text = text.strip()
+    if text.lower() in ("", "0", "none"):
+        return []
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated unit counts like 8,8, not {text!r}") from None
+
+
+def _name_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+# flag -> path in the config
+_CONFIG_FLAGS: dict[str, tuple[str, ...]] = {
+    "dataset": ("dataset", "name"),
+    "samples": ("dataset", "samples"),
+    "noise": ("dataset", "noise"),
+    "train_fraction": ("dataset", "train_fraction"),
+    "classes": ("dataset", "classes"),
+    "data_seed": ("dataset", "seed"),
+    "features": ("features",),
+    "hidden": ("hidden_layers",),
+    "activation": ("activation",),
+    "loss": ("loss",),
+    "optimizer": ("optimizer", "name"),
+    "lr": ("optimizer", "learning_rate"),
+    "schedule": ("schedule", "name"),
+    "regularization": ("regularization", "kind"),
+    "reg_rate": ("regularization", "rate"),
+    "batch_size": ("batch_size",),
+    "init": ("init",),
+    "seed": ("seed",),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="neural-playground", description="Watch a small neural network learn.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    train = commands.add_parser("train", help="train a network in the terminal")
+    train.add_argument("--config", type=Path, help="config JSON file (flags override it)")
+    train.add_argument("--dataset", help="and, or, xor, circle, gaussian, spiral, moons, checkerboard, blobs, ...")
+    train.add_argument("--hidden", type=_int_list, help="units per hidden layer, e.g. 8,8 (0 for none)")
+    train.add_argument("--activation", help="hidden activation, e.g. tanh, relu, sigmoid")
+    train.add_argument("--loss", help="cross_entropy, mse or hinge")
+    train.add_argument("--optimizer", help="sgd, momentum, nesterov, rmsprop or adam")
+    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--schedule", help="constant, step, exponential or cosine")
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--epochs", type=int, default=200, help="epochs to train (default 200)")
+    train.add_argument("--samples", type=int)
+    train.add_argument("--noise", type=float)
+    train.add_argument("--train-fraction", type=float)
+    train.add_argument("--classes", type=int)
+    train.add_argument("--features", type=_name_list, help="e.g. x1,x2,x1_squared")
+    train.add_argument("--regularization", help="none, l1 or l2")
+    train.add_argument("--reg-rate", type=float)
+    train.add_argument("--init", help="xavier, he, uniform or zeros")
+    train.add_argument("--seed", type=int)
+    train.add_argument("--data-seed", type=int, help="seed for the data only")
+    train.add_argument("--export", type=Path, metavar="FILE", help="write the trained model document (JSON)")
+    train.add_argument("--json", action="store_true", help="print one JSON object with the final numbers")
+    return parser
+
+
+def _config_from(args: argparse.Namespace) -> Config:
+    base: dict[str, Any] = {}
+    if args.config is not None:
+        try:
+            base = json.loads(args.config.read_text())
+        except OSError as exc:
+            raise UsageError(f"--config: cannot read {args.config}: {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"--config: {args.config} is not JSON ({exc.msg} at line {exc.lineno})") from None
+        if not isinstance(base, dict):
+            raise UsageError("--config: the file must hold a JSON object")
+    for flag, path in _CONFIG_FLAGS.items():
+        value = getattr(args, flag)
+        if value is None:
+            continue
+        node = base
+        for key in path[:-1]:
+            child = node.get(key)
+            node[key] = child = child if isinstance(child, dict) else {}
+            node = child
+        node[path[-1]] = value
+    try:
+        return Config.model_validate(base)
+    except ValidationError as exc:
+        raise UsageError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming each field at fault: 'dataset.classes: circle has exactly 2 classes'."""
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "config"
+        message = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+def _fmt(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "-"
+    return f"{100 * value:.1f}%" if percent else f"{value:.4f}"
+
+
+def train(args: argparse.Namespace) -> int:
+    if args.epochs < 1 or args.epochs > 1_000_000:
+        raise UsageError("--epochs: must be in 1..1000000")
+    config = _config_from(args)
+    if args.export is not None and not args.export.parent.exists():
+        raise UsageError(f"--export: folder {args.export.parent} does not exist")
+    session = Session(config)
+    started = time.perf_counter()
+    bar = tqdm(total=args.epochs, unit="epoch", disable=not sys.stderr.isatty(), file=sys.stderr)
+    with bar:
+        while session.epoch < args.epochs and session.status != "diverged":
+            session.step(1, "epoch")
+            if session.status != "diverged":
+                bar.update(1)
+                bar.set_postfix(loss=f"{session.metrics.train_loss:.4f}", refresh=False)
+    seconds = time.perf_counter() - started
+    state = session.state()
+    if args.export is not None:
+        args.export.write_text(json.dumps(export_document(session)))
+    if args.json:
+        result = {
+            "epochs": state["epoch"],
+            "train_loss": state["train_loss"],
+            "test_loss": state["test_loss"],
+            "train_accuracy": state["train_accuracy"],
+            "test_accuracy": state["test_accuracy"],
+            "status": state["status"],
+            "seconds": round(seconds, 3),
+        }
+        if state["message"]:
+            result["message"] = state["message"]
+        print(json.dumps(result))
+    else:
+        if state["message"]:
+            print(state["message"], file=sys.stderr)
+        losses = f"train loss {_fmt(state['train_loss'])}  test loss {_fmt(state['test_loss'])}"
+        accuracy = (
+            f"train accuracy {_fmt(state['train_accuracy'], True)}  test accuracy {_fmt(state['test_accuracy'], True)}"
+        )
+        print(f"epoch {state['epoch']}  {losses}  {accuracy}  ({seconds:.2f} s)")
+        if args.export is not None:
+            print(f"model written to {args.export}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "train":
+            return train(args)
+        parser.print_help()
+        return 0
+    except UsageError as exc:
+        print(f"neural-playground: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
