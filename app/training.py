@@ -269,9 +269,9 @@ class Session:
             classification = self.config.task == "classification"
             train_acc = test_acc = None
             if classification:
-                train_acc = float(loss.correct(train, self.split.train_labels).mean())
+                train_acc = loss.accuracy(train, self.split.train_labels)
                 if has_test:
-                    test_acc = float(loss.correct(test, self.split.test_labels).mean())
+                    test_acc = loss.accuracy(test, self.split.test_labels)
             reg = self.config.regularization
             return Metrics(
                 train_loss=loss.value(train, self._t_train),
