@@ -1,9 +1,13 @@
-"""Console script ``neural-playground``: train from the terminal.
+"""Console script ``neural-playground``: serve the playground, or train in the terminal.
 
+    neural-playground                       serve on 127.0.0.1:8000 (same as ``serve``)
+    neural-playground serve --port 9000 --db runs.sqlite3
     neural-playground train --dataset xor --hidden 4 --epochs 300 --json
 
-Flags override the file given with --config (the same config JSON the API
-takes). A bad flag or config exits with status 2 and one line naming the field.
+Serve settings also come from NEURAL_PLAYGROUND_* environment variables;
+flags win. Train flags override the file given with --config (the same
+config JSON the API takes). A bad flag or config exits with status 2 and one
+line naming the field.
 """
 
 from __future__ import annotations
@@ -75,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="neural-playground", description="Watch a small neural network learn.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    serve = commands.add_parser("serve", help="serve the playground (the default)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument("--db", type=Path, help="SQLite file for saved runs (default: a per-user data folder)")
 
     train = commands.add_parser("train", help="train a network in the terminal")
     train.add_argument("--config", type=Path, help="config JSON file (flags override it)")
@@ -190,14 +199,38 @@ def train(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("db", args.db)) if v is not None}
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise UsageError(describe_validation_error(exc)) from None
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        ws_max_size=4 * settings.max_upload_bytes,
+        ws_per_message_deflate=True,
+        timeout_graceful_shutdown=3,
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         if args.command == "train":
             return train(args)
-        parser.print_help()
-        return 0
+        if args.command is None:
+            args = parser.parse_args(["serve"])
+        return serve(args)
     except UsageError as exc:
         print(f"neural-playground: error: {exc}", file=sys.stderr)
         return 2

@@ -61,7 +61,7 @@ class StrictModel(BaseModel):
 class DatasetConfig(StrictModel):
     name: DatasetName = Field("circle", description="Which 2-D dataset (see GET /api/datasets).")
     samples: int = Field(
-        500, ge=MIN_SAMPLES, le=MAX_SAMPLES, description="Number of points (custom: the points given)."
+        500, ge=2, le=MAX_SAMPLES, description="Number of points, 10..5000 (custom: the points given)."
     )
     noise: float = Field(0.1, ge=0.0, le=1.0, description="0..1; its meaning per dataset is in GET /api/datasets.")
     train_fraction: float = Field(0.5, ge=0.1, le=0.9, description="Share of points used for training.")
@@ -85,6 +85,13 @@ class DatasetConfig(StrictModel):
         description="custom only: a class id 0..5 per point.",
         validate_default=True,
     )
+
+    @field_validator("samples")
+    @classmethod
+    def _enough_samples(cls, v: int, info: ValidationInfo) -> int:
+        if info.data.get("name") != "custom" and v < MIN_SAMPLES:
+            raise ValueError(f"generated datasets have at least {MIN_SAMPLES} points")
+        return v
 
     @field_validator("classes")
     @classmethod

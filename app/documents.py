@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from app.errors import FieldError
 from app.history import History
 from app.schemas import DOCUMENT_FORMAT, ModelDocument
 from app.training import Session
@@ -50,22 +51,24 @@ def export_document(session: Session) -> dict[str, Any]:
 def session_from_document(document: dict[str, Any] | ModelDocument) -> Session:
     """A new session with the document's config, weights, history and counters.
 
-    Raises ValueError naming the layer when the weights do not fit the config.
+    Raises FieldError naming the layer when the weights do not fit the config.
     """
     doc = document if isinstance(document, ModelDocument) else ModelDocument.model_validate(document)
     session = Session(doc.config)
     model = session.model
     if len(doc.layers) != len(model.layers):
-        raise ValueError(f"layers: the config builds {len(model.layers)} layers, the document has {len(doc.layers)}")
+        raise FieldError(
+            ("layers",), f"the config builds {len(model.layers)} layers, the document has {len(doc.layers)}"
+        )
     params = np.empty_like(model.params)
     w_at, b_at = 0, model.n_weights
     for k, (given, layer) in enumerate(zip(doc.layers, model.layers, strict=True)):
         weights = np.asarray(given.weights, dtype=np.float64)
         biases = np.asarray(given.biases, dtype=np.float64)
         if weights.shape != layer.W.shape:
-            raise ValueError(f"layers.{k}.weights: expected {layer.fan_in} x {layer.fan_out}")
+            raise FieldError(("layers", k, "weights"), f"expected {layer.fan_in} rows of {layer.fan_out}")
         if biases.shape != layer.b.shape:
-            raise ValueError(f"layers.{k}.biases: expected {layer.fan_out} values")
+            raise FieldError(("layers", k, "biases"), f"expected {layer.fan_out} values")
         params[w_at : w_at + weights.size] = weights.ravel()
         params[b_at : b_at + biases.size] = biases
         w_at, b_at = w_at + weights.size, b_at + biases.size

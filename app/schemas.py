@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from app.config import Config
+from app.config import Config, Point
+from app.datasets import MAX_CLASSES
 
 DOCUMENT_FORMAT = "neural-playground/1"
 
@@ -73,6 +74,12 @@ class DocumentState(WireIn):
     step: int = Field(0, ge=0)
 
 
+class RunMeta(WireIn):
+    slug: str
+    title: str
+    created_at: str
+
+
 class ModelDocument(WireIn):
     """A trained model: config, weights and history. Import gives exactly these weights."""
 
@@ -81,3 +88,224 @@ class ModelDocument(WireIn):
     layers: list[LayerParams]
     history: list[HistoryRecord] = Field(default_factory=list)
     state: DocumentState = Field(default_factory=DocumentState)
+    run: RunMeta | None = Field(None, description="The saved run this document came from, if any.")
+
+
+# ---- meta -------------------------------------------------------------------------------
+
+
+class Health(Wire):
+    status: Literal["ok"] = "ok"
+    version: str
+    sessions: int = Field(description="Sessions held now.")
+
+
+class DatasetInfo(Wire):
+    name: str
+    task: Literal["classification", "regression"]
+    classes: int | None = Field(description="Default class count; null for regression.")
+    min_classes: int | None
+    max_classes: int | None
+    description: str
+    noise: str = Field(description="What the noise setting (0..1) does to this set.")
+
+
+class NamedChoice(Wire):
+    name: str
+    label: str
+    knobs: list[str] = Field(default_factory=list, description="Config fields this choice uses.")
+
+
+class Limits(Wire):
+    max_hidden_layers: int
+    max_units: int
+    min_samples: int
+    max_samples: int
+    max_classes: int
+    max_learning_rate: float
+    max_regularization_rate: float
+    max_steps: int
+    max_batch_size: int
+    min_resolution: int
+    max_resolution: int
+    min_fps: int
+    max_fps: int
+    max_upload_bytes: int
+    max_upload_rows: int
+    max_sessions: int
+    max_predict_points: int
+
+
+class Options(Wire):
+    datasets: list[DatasetInfo]
+    features: list[NamedChoice]
+    activations: list[str]
+    losses: list[NamedChoice]
+    optimizers: list[NamedChoice]
+    schedules: list[NamedChoice]
+    regularization: list[str]
+    inits: list[str]
+    limits: Limits
+    defaults: Config
+
+
+class DatasetPoints(Wire):
+    name: str
+    task: Literal["classification", "regression"]
+    classes: int | None
+    points: list[tuple[float, float]]
+    labels: list[float]
+
+
+# ---- sessions ---------------------------------------------------------------------------
+
+
+class SessionOut(Wire):
+    id: str = Field(description="The session's id: whoever holds it may drive the session.")
+    config: Config
+    state: State
+
+
+class PatchOut(SessionOut):
+    rebuilt: bool = Field(description="True when the change rebuilt the model (new weights, epoch 0).")
+
+
+class StepIn(WireIn):
+    steps: int = Field(1, ge=1, le=100_000)
+    unit: Literal["batch", "epoch"] = "batch"
+
+
+class PointSet(Wire):
+    points: list[tuple[float, float]]
+    labels: list[float]
+
+
+class DataOut(Wire):
+    train: PointSet
+    test: PointSet
+    task: Literal["classification", "regression"]
+    classes: int | None
+
+
+class CustomDataIn(WireIn):
+    points: list[Point] = Field(min_length=2, max_length=5000, description="[x1, x2] pairs in [-6, 6].")
+    labels: list[Annotated[int, Field(ge=0, lt=MAX_CLASSES)]] = Field(
+        max_length=5000, description="A class id 0..5 per point."
+    )
+
+    @field_validator("labels")
+    @classmethod
+    def _one_label_per_point(cls, v: list[int], info: ValidationInfo) -> list[int]:
+        points = info.data.get("points")
+        if points is not None and len(points) != len(v):
+            raise ValueError(f"{len(v)} labels for {len(points)} points")
+        return v
+
+
+class MapOut(Wire):
+    """A map over the view [-6, 6]^2: uint8 base64 ``data``, or nested ``values`` with format=json."""
+
+    resolution: int
+    extent: list[float]
+    planes: int
+    encoding: Literal["uint8", "json"]
+    data: str | None = Field(None, description="base64 of planes*R*R bytes, plane-major, first row at y = -6.")
+    values: list[list[list[float]]] | None = None
+    range: tuple[float, float] | None = Field(None, description="[lo, hi] that bytes 0..255 span (regression).")
+
+
+class PredictIn(WireIn):
+    points: list[tuple[float, float]] = Field(min_length=1, max_length=10_000)
+
+
+class PredictOut(Wire):
+    task: Literal["classification", "regression"]
+    probabilities: list[list[float]] | None = Field(None, description="Per point, per class (one column for 2).")
+    labels: list[int] | None = Field(None, description="Predicted class per point.")
+    values: list[float] | None = Field(None, description="Regression output per point.")
+
+
+class NeuronLayer(Wire):
+    units: int
+    scales: list[float] = Field(description="Per unit: a byte b stands for (b / 127.5 - 1) * scale.")
+    data: str = Field(description="base64 of units*R*R bytes.")
+
+
+class NeuronMaps(Wire):
+    resolution: int
+    layers: list[NeuronLayer]
+
+
+class LayerWeights(Wire):
+    weights: list[list[float]]
+    biases: list[float]
+
+
+class WeightsView(Wire):
+    layers: list[LayerWeights]
+
+
+class Frame(Wire):
+    type: Literal["frame"] = "frame"
+    history_tail: list[HistoryRecord] = Field(description="History points new since the watcher's last frame.")
+    config: Config | None = Field(None, description="Present when the config changed since the last frame.")
+    version: int
+    config_version: int
+    state: State
+    boundary: MapOut
+    neurons: NeuronMaps
+    weights: WeightsView
+
+
+class RunIn(WireIn):
+    session_id: str = Field(max_length=64)
+    title: str = Field("", max_length=200)
+
+
+class RunCreated(Wire):
+    slug: str
+    url: str = Field(description="The page that opens this run.")
+
+
+class ErrorOut(Wire):
+    detail: str | list[dict[str, object]]
+
+
+# ---- stream messages (client -> server) -----------------------------------------------
+
+
+class PlayMessage(WireIn):
+    type: Literal["play"]
+    speed: Annotated[float, Field(gt=0, le=100_000)] | Literal["max"] = Field(
+        20.0, description="Epochs per second, or max."
+    )
+
+    @property
+    def epochs_per_second(self) -> float:
+        return float("inf") if self.speed == "max" else float(self.speed)
+
+
+class PauseMessage(WireIn):
+    type: Literal["pause"]
+
+
+class StepMessage(WireIn):
+    type: Literal["step"]
+    steps: int = Field(1, ge=1, le=100_000)
+    unit: Literal["batch", "epoch"] = "batch"
+
+
+class ResetMessage(WireIn):
+    type: Literal["reset"]
+
+
+class ConfigureMessage(WireIn):
+    type: Literal["configure"]
+    config: dict[str, object]
+
+
+class SubscribeMessage(WireIn):
+    type: Literal["subscribe"]
+    fps: int = Field(20, ge=1, le=60)
+    boundary_resolution: int = Field(100, ge=10, le=200)
+    neuron_resolution: int = Field(20, ge=4, le=50)

@@ -173,6 +173,10 @@ class Session:
     def learning_rate(self) -> float:
         return self.schedule(self.config.optimizer.learning_rate, self.epoch + self._cursor / self.n_train)
 
+    def batches_for_epochs(self, epochs: int) -> int:
+        """Batches that end ``epochs`` more epochs, the first finishing the one under way."""
+        return -(-(self.n_train - self._cursor) // self.batch_size) + (epochs - 1) * self.steps_per_epoch
+
     def step(self, steps: int = 1, unit: Unit = "batch") -> None:
         """Run ``steps`` batches, or until ``steps`` more epochs have ended.
 
@@ -184,11 +188,7 @@ class Session:
             self.status, self.message = "ready", ""
         # Overflow on the way to divergence is expected and handled; keep it off the console.
         with np.errstate(all="ignore"):
-            if unit == "epoch":
-                for _ in range(steps):
-                    if not self._run(-(-(self.n_train - self._cursor) // self.batch_size)):
-                        return
-            elif not self._run(steps):
+            if not self._run(self.batches_for_epochs(steps) if unit == "epoch" else steps):
                 return
             if self._cursor != 0:
                 self._record(append=False)

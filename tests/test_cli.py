@@ -87,6 +87,7 @@ def test_diverging_run_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert result["status"] == "diverged" and "learning rate" in result["message"]
 
 
-def test_bare_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 0
-    assert "train" in capsys.readouterr().out
+def test_bad_serve_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "99999"]) == 2
+    assert "port" in capsys.readouterr().err
+    assert main(["serve", "--port", "http"]) == 2

@@ -1,0 +1,1 @@
+"""HTTP and WebSocket routes: one APIRouter per area. Nothing else imports this package."""

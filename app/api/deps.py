@@ -1,0 +1,45 @@
+"""What routes ask for, as Annotated dependencies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from app.host import SessionHost
+from app.sessions import SessionStore
+from app.settings import Settings
+from app.storage import RunStore
+
+
+def get_store(request: Request) -> SessionStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_host(request: Request) -> SessionHost:
+    return request.app.state.store.host  # type: ignore[no-any-return]
+
+
+def get_runs(request: Request) -> RunStore:
+    return request.app.state.runs  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+StoreDep = Annotated[SessionStore, Depends(get_store)]
+HostDep = Annotated[SessionHost, Depends(get_host)]
+RunsDep = Annotated[RunStore, Depends(get_runs)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def session_id(
+    store: StoreDep,
+    session_id: Annotated[str, Path(max_length=64, description="The id returned when the session was created.")],
+) -> str:
+    """The path's session id, marked as used; unknown ids raise SessionNotFound (404)."""
+    return store.touch(session_id)
+
+
+SessionId = Annotated[str, Depends(session_id)]

@@ -1,0 +1,55 @@
+"""Saved runs: store a session's config, weights and history under a short slug."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, status
+
+from app.api.deps import HostDep, RunsDep, StoreDep
+from app.errors import FieldError, NotFound
+from app.host import SessionNotFound
+from app.schemas import ModelDocument, RunCreated, RunIn, SessionOut
+from app.storage import Run, RunStore
+
+router = APIRouter(prefix="/api/runs", tags=["runs"])
+
+Slug = Annotated[str, Path(max_length=64, description="The slug returned when the run was saved")]
+NOT_FOUND = {404: {"description": "No saved run with that slug"}}
+
+
+async def load_run(runs: RunStore, slug: str) -> Run:
+    run = await asyncio.to_thread(runs.get, slug)
+    if run is None:
+        raise NotFound("no saved run with that slug")
+    return run
+
+
+def run_document(run: Run) -> dict[str, Any]:
+    return {**run.document, "run": {"slug": run.slug, "title": run.title, "created_at": run.created_at}}
+
+
+@router.post("", response_model=RunCreated, status_code=status.HTTP_201_CREATED)
+async def save_run(body: RunIn, store: StoreDep, host: HostDep, runs: RunsDep) -> dict[str, str]:
+    """Store the session's config, weights and history; the url opens it in the playground."""
+    try:
+        store.touch(body.session_id)
+    except SessionNotFound:
+        raise FieldError(("body", "session_id"), "no session with that id") from None
+    document = await host.export(body.session_id)
+    run = await asyncio.to_thread(runs.save, body.title.strip(), document)
+    return {"slug": run.slug, "url": f"/r/{run.slug}"}
+
+
+@router.get("/{slug}", response_model=ModelDocument, response_model_exclude_none=True, responses=NOT_FOUND)
+async def get_run(slug: Slug, runs: RunsDep) -> dict[str, Any]:
+    """The saved model document, with the run's slug, title and time."""
+    return run_document(await load_run(runs, slug))
+
+
+@router.post("/{slug}/open", response_model=SessionOut, status_code=status.HTTP_201_CREATED, responses=NOT_FOUND)
+async def open_run(slug: Slug, runs: RunsDep, store: StoreDep) -> dict[str, Any]:
+    """A new session with the run's config and trained weights."""
+    run = await load_run(runs, slug)
+    return await store.create_from_document(run.document)

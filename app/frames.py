@@ -1,0 +1,80 @@
+"""Frames: what a watcher of a session receives, as JSON text.
+
+A frame is built in two parts. The *body* (state, output map, hidden-unit
+maps, weights) is the same for every watcher of a session at a given
+version and map resolution, so it is encoded once and cached. The *head*
+(the history points new to this watcher, and the config when it changed)
+is per watcher and tiny. ``assemble`` joins them without re-encoding the body.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from app.history import Record
+from app.training import Session
+
+TAIL_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """Resolutions a watcher asked for: the output map and each hidden unit's map."""
+
+    boundary: int = 100
+    neurons: int = 20
+
+
+def rounded(values: np.ndarray, decimals: int = 4) -> list[Any]:
+    return np.round(values, decimals).tolist()  # type: ignore[no-any-return]
+
+
+def weights_view(session: Session) -> dict[str, Any]:
+    """Weights and biases rounded for drawing (the full values are at /network)."""
+    return {"layers": [{"weights": rounded(layer.W), "biases": rounded(layer.b)} for layer in session.model.layers]}
+
+
+def state_view(session: Session, playing: bool) -> dict[str, Any]:
+    state = session.state()
+    if playing and state["status"] == "ready":
+        state["status"] = "training"
+    return state
+
+
+def body(session: Session, maps: MapSettings, version: int, config_version: int, playing: bool) -> str:
+    """The shared part of a frame, encoded once per version and resolution."""
+    doc = {
+        "version": version,
+        "config_version": config_version,
+        "state": state_view(session, playing),
+        "boundary": session.output_map(maps.boundary).encode("uint8"),
+        "neurons": {"resolution": maps.neurons, "layers": session.neuron_maps(maps.neurons)},
+        "weights": weights_view(session),
+    }
+    return json.dumps(doc, separators=(",", ":"), allow_nan=False)
+
+
+def thin(records: list[Record], limit: int = TAIL_LIMIT) -> list[Record]:
+    """At most ``limit`` records, evenly spaced, always keeping the newest."""
+    if len(records) <= limit:
+        return records
+    idx = np.linspace(0, len(records) - 1, limit).round().astype(int)
+    return [records[i] for i in np.unique(idx)]
+
+
+def compact(record: Record) -> dict[str, Any]:
+    """A history record with 6 significant digits, plenty for a chart (GET /history has them all)."""
+    return {k: float(f"{v:.6g}") if isinstance(v, float) else v for k, v in record.to_dict().items()}
+
+
+def assemble(body_text: str, tail: list[Record], config: dict[str, Any] | None = None) -> str:
+    """A complete frame message: the per-watcher head spliced in front of the shared body."""
+    head: dict[str, Any] = {"type": "frame", "history_tail": [compact(r) for r in tail]}
+    if config is not None:
+        head["config"] = config
+    head_text = json.dumps(head, separators=(",", ":"), allow_nan=False)
+    return head_text[:-1] + "," + body_text[1:]

@@ -1,0 +1,108 @@
+"""create_app(settings): middleware, routers, error handlers, lifespan. Nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from app import __version__
+from app.api import datasets, meta, runs, sessions, stream
+from app.errors import FieldError, NotFound, PayloadTooLarge
+from app.host import SessionHost
+from app.sessions import CapacityError, SessionStore
+from app.settings import Settings
+from app.storage import RunStore
+
+log = logging.getLogger("neural_playground")
+
+DESCRIPTION = """Train small NumPy multilayer perceptrons on 2-D toy data, one step at a time,
+and watch them learn: REST for control and reads, a WebSocket for live frames.
+A session id is a bearer capability: whoever holds it may drive the session."""
+
+
+def _errors(errors: list[Any], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Field path, message and type only: inputs are never echoed (they may hold NaN)."""
+    return [
+        {"loc": [*prefix, *err["loc"]], "msg": err["msg"].removeprefix("Value error, "), "type": err["type"]}
+        for err in errors
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _errors(list(exc.errors()))}, status_code=422)
+
+    @app.exception_handler(ValidationError)
+    async def body_invalid(request: Request, exc: ValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _errors(exc.errors(), ("body",))}, status_code=422)
+
+    @app.exception_handler(FieldError)
+    async def field_invalid(request: Request, exc: FieldError) -> JSONResponse:
+        loc = list(exc.loc) if exc.loc and exc.loc[0] in ("body", "query", "path", "header") else ["body", *exc.loc]
+        return JSONResponse({"detail": [{"loc": loc, "msg": exc.message, "type": "value_error"}]}, status_code=422)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, status_code=404)
+
+    @app.exception_handler(CapacityError)
+    async def full(request: Request, exc: CapacityError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(PayloadTooLarge)
+    async def too_large(request: Request, exc: PayloadTooLarge) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=413)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error; the server log has the details"}, status_code=500)
+
+
+async def _sweep_forever(store: SessionStore, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        gone = await store.sweep()
+        if gone:
+            log.info("expired %d idle sessions", len(gone))
+
+
+def create_app(settings: Settings | None = None, clock: Callable[[], float] = time.monotonic) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        host = SessionHost(settings.compute_threads, settings.chunk_seconds)
+        app.state.store = SessionStore(host, settings.max_sessions, settings.session_ttl, clock)
+        app.state.runs = await asyncio.to_thread(RunStore, settings.db)
+        sweeper = asyncio.create_task(_sweep_forever(app.state.store, settings.sweep_interval))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            await host.close()
+
+    app = FastAPI(
+        title="Neural Playground",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (meta, datasets, sessions, stream, runs):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,105 @@
+"""SessionStore: which sessions exist, how many may, and when they expire.
+
+Ids come from ``secrets`` (128 bits) and act as bearer capabilities. The
+store counts sessions against a capacity (one more raises CapacityError,
+which the API turns into 429 with Retry-After) and forgets sessions idle for
+longer than the TTL; a session counts as used while any socket watches it and
+whenever a request names it. The sessions themselves live in a SessionHost.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from app.config import Config
+from app.host import SessionHost, SessionNotFound
+
+
+class CapacityError(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"the server holds its maximum number of sessions; retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class SessionStore:
+    def __init__(
+        self,
+        host: SessionHost,
+        capacity: int = 200,
+        ttl: float = 1800.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.host = host
+        self.capacity = capacity
+        self.ttl = ttl
+        self.clock = clock
+        self._last_used: dict[str, float] = {}
+
+    def __len__(self) -> int:
+        return len(self._last_used)
+
+    def __contains__(self, session_id: str) -> bool:
+        return session_id in self._last_used
+
+    async def _reserve(self) -> str:
+        if len(self._last_used) >= self.capacity:
+            await self.sweep()
+        # Check and insert with no await between them, so concurrent creates cannot overshoot.
+        if len(self._last_used) >= self.capacity:
+            raise CapacityError(self.retry_after())
+        session_id = secrets.token_urlsafe(16)
+        self._last_used[session_id] = self.clock()
+        return session_id
+
+    async def create(self, config: Config) -> dict[str, Any]:
+        session_id = await self._reserve()
+        try:
+            return await self.host.create(session_id, config)
+        except BaseException:
+            self._last_used.pop(session_id, None)
+            raise
+
+    async def create_from_document(self, document: dict[str, Any]) -> dict[str, Any]:
+        session_id = await self._reserve()
+        try:
+            return await self.host.create_from_document(session_id, document)
+        except BaseException:
+            self._last_used.pop(session_id, None)
+            raise
+
+    def touch(self, session_id: str) -> str:
+        """Mark a session used now; raises SessionNotFound for unknown ids."""
+        if session_id not in self._last_used or session_id not in self.host:
+            raise SessionNotFound(session_id)
+        self._last_used[session_id] = self.clock()
+        return session_id
+
+    async def delete(self, session_id: str) -> None:
+        if self._last_used.pop(session_id, None) is None:
+            raise SessionNotFound(session_id)
+        await self.host.delete(session_id)
+
+    def expired(self) -> list[str]:
+        now, watched = self.clock(), self.host.watched()
+        return [sid for sid, t in self._last_used.items() if now - t > self.ttl and sid not in watched]
+
+    async def sweep(self) -> list[str]:
+        """Delete every expired session; returns their ids."""
+        gone = self.expired()
+        for sid in gone:
+            self._last_used.pop(sid, None)
+        for sid in gone:
+            if sid in self.host:
+                await self.host.delete(sid)
+        return gone
+
+    def retry_after(self) -> int:
+        """Seconds until the first idle session may expire (at least 1)."""
+        watched = self.host.watched()
+        due = [t + self.ttl for sid, t in self._last_used.items() if sid not in watched]
+        wait = (min(due) - self.clock()) if due else self.ttl
+        return max(1, math.ceil(wait))

@@ -1,0 +1,29 @@
+"""Server settings, from arguments or NEURAL_PLAYGROUND_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_db_path() -> Path:
+    return Path(user_data_dir("neural-playground", appauthor=False)) / "runs.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEURAL_PLAYGROUND_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    db: Path = Field(default_factory=default_db_path, description="SQLite file for saved runs")
+    max_sessions: int = Field(200, ge=1)
+    session_ttl: float = Field(1800.0, gt=0, description="seconds an unused session lives")
+    sweep_interval: float = Field(30.0, gt=0)
+    compute_threads: int = Field(2, ge=1, le=64)
+    chunk_seconds: float = Field(0.015, gt=0, le=1.0, description="compute per training chunk")
+    max_upload_bytes: int = Field(1_000_000, ge=1)
+    max_upload_rows: int = Field(5000, ge=1)
+    log_level: str = "info"
