@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.config import Config
@@ -56,17 +56,15 @@ class SessionStore:
         return session_id
 
     async def create(self, config: Config) -> dict[str, Any]:
-        session_id = await self._reserve()
-        try:
-            return await self.host.create(session_id, config)
-        except BaseException:
-            self._last_used.pop(session_id, None)
-            raise
+        return await self._create(lambda sid: self.host.create(sid, config))
 
     async def create_from_document(self, document: dict[str, Any]) -> dict[str, Any]:
+        return await self._create(lambda sid: self.host.create_from_document(sid, document))
+
+    async def _create(self, make: Callable[[str], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
         session_id = await self._reserve()
         try:
-            return await self.host.create_from_document(session_id, document)
+            return await make(session_id)
         except BaseException:
             self._last_used.pop(session_id, None)
             raise
