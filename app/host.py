@@ -183,12 +183,16 @@ class SessionHost:
         slot = self._slot(session_id)
         return await self._compute(slot, lambda s: self._view(session_id, s, slot))
 
-    async def data(self, session_id: str) -> dict[str, Any]:
+    async def data(self, session_id: str, decimals: int | None = None) -> dict[str, Any]:
         def read(s: Session) -> dict[str, Any]:
             sp = s.split
+
+            def values(a: np.ndarray) -> list[Any]:
+                return (a if decimals is None or a.dtype.kind == "i" else np.round(a, decimals)).tolist()
+
             return {
-                "train": {"points": sp.train_points.tolist(), "labels": sp.train_labels.tolist()},
-                "test": {"points": sp.test_points.tolist(), "labels": sp.test_labels.tolist()},
+                "train": {"points": values(sp.train_points), "labels": values(sp.train_labels)},
+                "test": {"points": values(sp.test_points), "labels": values(sp.test_labels)},
                 "task": s.config.task,
                 "classes": s.config.dataset.classes,
             }
@@ -242,6 +246,8 @@ class SessionHost:
             text = frames.body(s, maps, slot.version, slot.config_version, slot.playing)
             slot.bodies = {k: v for k, v in slot.bodies.items() if v[0] == slot.version}
             slot.bodies[maps] = cached = (slot.version, text)
+        if since_epoch > s.epoch:
+            since_epoch = 0  # the run went back (reset, rebuild or rollback): start its history afresh
         tail = frames.thin(s.history.since(since_epoch))
         config = s.config.model_dump(mode="json") if config_version != slot.config_version else None
         epoch = tail[-1].epoch if tail else min(since_epoch, s.epoch)
@@ -296,6 +302,12 @@ class SessionHost:
             rebuilt = await self._compute(slot, lambda s: s.reconfigure(config))
             self._bump(slot, config=True)
             return await self.view(session_id), rebuilt
+
+    async def set_parameter(self, session_id: str, layer: int, unit: int, source: int | None, value: float) -> None:
+        slot = self._slot(session_id)
+        async with slot.op_lock:
+            await self._compute(slot, lambda s: s.set_parameter(layer, unit, source, value))
+            self._bump(slot)
 
     async def put_data(self, session_id: str, points: list[list[float]], labels: list[int]) -> dict[str, Any]:
         """Replace the data with custom points; the model is rebuilt for them."""

@@ -12,11 +12,17 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
+from starlette.types import Scope
 
 from app import __version__
-from app.api import datasets, meta, runs, sessions, stream
+from app.api import datasets, meta, pages, runs, sessions, stream
+from app.assets import asset_version, resource_dir, shared_plotly
 from app.errors import FieldError, NotFound, PayloadTooLarge
 from app.host import SessionHost
 from app.sessions import CapacityError, SessionStore
@@ -70,6 +76,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": "internal error; the server log has the details"}, status_code=500)
 
 
+class CachedStatic(StaticFiles):
+    """Static files under a content-hashed URL: cacheable for a year."""
+
+    async def get_response(self, path: str, scope: Scope) -> Any:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = pages.IMMUTABLE
+        return response
+
+
 async def _sweep_forever(store: SessionStore, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
@@ -86,6 +102,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
         host = SessionHost(settings.compute_threads, settings.chunk_seconds)
         app.state.store = SessionStore(host, settings.max_sessions, settings.session_ttl, clock)
         app.state.runs = await asyncio.to_thread(RunStore, settings.db)
+        # Read (and compress) plotly.js in the background: health answers at once.
+        app.state.plotly = asyncio.create_task(asyncio.to_thread(shared_plotly))
         sweeper = asyncio.create_task(_sweep_forever(app.state.store, settings.sweep_interval))
         try:
             yield
@@ -93,16 +111,24 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            with contextlib.suppress(asyncio.CancelledError):
+                await app.state.plotly
             await host.close()
 
-    app = FastAPI(
+    # The API docs (/docs, /redoc) load their scripts from this server: classrooms are often offline.
+    app = FastAPIOffline(
         title="Neural Playground",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
     )
     app.state.settings = settings
+    static = resource_dir("static")
+    app.state.asset_version = asset_version(static)
+    app.state.templates = Jinja2Templates(directory=resource_dir("templates"))
     install_error_handlers(app)
-    for module in (meta, datasets, sessions, stream, runs):
+    app.add_middleware(GZipMiddleware, minimum_size=800, compresslevel=6)
+    for module in (meta, datasets, sessions, stream, runs, pages):
         app.include_router(module.router)
+    app.mount(f"/static/{app.state.asset_version}", CachedStatic(directory=static), name="static")
     return app

@@ -175,6 +175,15 @@ class StepIn(WireIn):
     unit: Literal["batch", "epoch"] = "batch"
 
 
+class WeightEdit(WireIn):
+    """One parameter: the weight from input ``source`` to ``unit`` of ``layer``, or its bias."""
+
+    layer: int = Field(ge=0, description="0 is the first hidden layer (or the output, with none).")
+    unit: int = Field(ge=0, description="The unit in that layer (a column of its weights).")
+    source: int | None = Field(None, ge=0, description="The input (a row of its weights); null for the bias.")
+    value: float = Field(ge=-1000.0, le=1000.0)
+
+
 class PointSet(Wire):
     points: list[tuple[float, float]]
     labels: list[float]

@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 from app.config import Config, rebuild_needed
 from app.data import Split, load_split
+from app.errors import FieldError
 from app.history import History, Record
 from app.maps import OutputMap, neuron_maps, output_map
 from app.nn import regularizers
@@ -343,6 +344,28 @@ class Session:
         reg = self.config.regularization
         data = self.loss.value(self.model(self._x_train), self._t_train)
         return data + regularizers.penalty(reg.kind, reg.rate, self.model.weights)
+
+    def set_parameter(self, layer: int, unit: int, source: int | None, value: float) -> None:
+        """Set the weight from input ``source`` to ``unit`` of ``layer`` (a bias when source is None).
+
+        Raises FieldError naming what is out of range; the numbers are fresh afterwards.
+        """
+        layers = self.model.layers
+        if not 0 <= layer < len(layers):
+            raise FieldError(("layer",), f"the network has {len(layers)} layers (0..{len(layers) - 1})")
+        dense = layers[layer]
+        if not 0 <= unit < dense.fan_out:
+            raise FieldError(("unit",), f"layer {layer} has {dense.fan_out} units")
+        if source is not None and not 0 <= source < dense.fan_in:
+            raise FieldError(("source",), f"layer {layer} has {dense.fan_in} inputs")
+        if not math.isfinite(value):
+            raise FieldError(("value",), "must be a finite number")
+        if source is None:
+            dense.b[unit] = value
+        else:
+            dense.W[source, unit] = value
+        self.status, self.message = "ready", ""
+        self._record(append=False)
 
     def load_weights(self, params: Array, history: History | None = None, epoch: int = 0, step: int = 0) -> None:
         """Start from given parameters (flat, in the model's layout) and optional history."""

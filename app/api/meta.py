@@ -27,7 +27,7 @@ SCHEDULES = [
     NamedChoice(name="constant", label="Constant"),
     NamedChoice(name="step", label="Step decay", knobs=["every", "factor"]),
     NamedChoice(name="exponential", label="Exponential", knobs=["every", "factor"]),
-    NamedChoice(name="cosine", label="Cosine, warm restarts", knobs=["period", "min_learning_rate"]),
+    NamedChoice(name="cosine", label="Cosine restarts", knobs=["period", "min_learning_rate"]),
 ]
 LOSSES = [
     NamedChoice(name="cross_entropy", label="Cross-entropy"),

@@ -26,6 +26,7 @@ from app.schemas import (
     SessionOut,
     State,
     StepIn,
+    WeightEdit,
 )
 from app.uploads import TooLarge, parse_points_csv
 
@@ -84,8 +85,13 @@ async def delete_session(session_id: SessionId, store: StoreDep) -> Response:
 
 
 @router.get("/{session_id}/data", response_model=DataOut, responses=NOT_FOUND)
-async def get_data(session_id: SessionId, host: HostDep) -> dict[str, Any]:
-    return await host.data(session_id)
+async def get_data(
+    session_id: SessionId,
+    host: HostDep,
+    decimals: Annotated[int | None, Query(ge=0, le=17, description="Round values (default: exact)")] = None,
+) -> dict[str, Any]:
+    """The training and test points with their labels (class ids, or values for regression)."""
+    return await host.data(session_id, decimals)
 
 
 CSV_BODY = {
@@ -174,6 +180,13 @@ async def get_network(session_id: SessionId, host: HostDep) -> dict[str, Any]:
     """Weights and biases per layer (fan_in rows x fan_out columns), with the gradient of the
     mean training loss plus penalty at the current weights."""
     return await host.network(session_id)
+
+
+@router.patch("/{session_id}/network", response_model=State, responses=NOT_FOUND)
+async def edit_network(session_id: SessionId, host: HostDep, edit: WeightEdit) -> dict[str, Any]:
+    """Set one weight (or, without ``source``, one bias) by hand; returns the state after."""
+    await host.set_parameter(session_id, edit.layer, edit.unit, edit.source, edit.value)
+    return (await host.view(session_id))["state"]
 
 
 @router.get("/{session_id}/history", response_model=list[HistoryRecord], responses=NOT_FOUND)

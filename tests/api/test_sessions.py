@@ -291,3 +291,35 @@ def test_a_long_step_does_not_stall_other_sessions(client: TestClient, sid: str)
     finally:
         worker.join()
     assert client.get(f"/api/sessions/{sid}").json()["state"]["epoch"] == 400
+
+
+def test_edit_one_weight_and_one_bias(client: TestClient, sid: str) -> None:
+    r = client.patch(f"/api/sessions/{sid}/network", json={"layer": 0, "unit": 2, "source": 1, "value": 0.75})
+    assert r.status_code == 200 and r.json()["epoch"] == 0
+    client.patch(f"/api/sessions/{sid}/network", json={"layer": 1, "unit": 0, "value": -1.5})
+    net = client.get(f"/api/sessions/{sid}/network").json()
+    assert net["layers"][0]["weights"][1][2] == 0.75 and net["layers"][1]["biases"] == [-1.5]
+    for edit, loc in [
+        ({"layer": 5, "unit": 0, "value": 1}, "body.layer"),
+        ({"layer": 0, "unit": 4, "value": 1}, "body.unit"),
+        ({"layer": 0, "unit": 0, "source": 2, "value": 1}, "body.source"),
+        ({"layer": 0, "unit": 0, "value": 1e9}, "body.value"),
+    ]:
+        assert locs(client.patch(f"/api/sessions/{sid}/network", json=edit)) == [loc]
+    assert client.get(f"/api/sessions/{sid}/network").json()["layers"][0]["weights"][1][2] == 0.75
+
+
+def test_data_can_be_rounded(client: TestClient, sid: str) -> None:
+    exact = client.get(f"/api/sessions/{sid}/data").json()
+    rounded = client.get(f"/api/sessions/{sid}/data", params={"decimals": 2}).json()
+    assert rounded["train"]["points"][0] == [round(v, 2) for v in exact["train"]["points"][0]]
+    assert rounded["train"]["labels"] == exact["train"]["labels"]
+    assert locs(client.get(f"/api/sessions/{sid}/data", params={"decimals": 40})) == ["query.decimals"]
+
+
+def test_api_docs_need_no_internet(client: TestClient) -> None:
+    html = client.get("/docs").text
+    assert "cdn." not in html and "swagger-ui-bundle.js" in html
+    script = html.split('src="')[1].split('"')[0]
+    assert client.get(script).status_code == 200
+    assert "cdn." not in client.get("/redoc").text

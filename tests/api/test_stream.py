@@ -196,3 +196,15 @@ def test_diverging_play_stops_and_says_so(client: TestClient) -> None:
         ws.send_json({"type": "play", "speed": "max"})
         f = until(ws, lambda f: f["state"]["status"] == "diverged")
     assert "learning rate" in f["state"]["message"]
+
+
+def test_history_restarts_after_a_reset(client: TestClient, sid: str) -> None:
+    with stream(client, sid) as ws:
+        frame(ws)
+        ws.send_json({"type": "step", "steps": 5, "unit": "epoch"})
+        until(ws, lambda f: f["state"]["epoch"] == 5)
+        ws.send_json({"type": "reset"})
+        until(ws, lambda f: f["state"]["epoch"] == 0)
+        ws.send_json({"type": "step", "steps": 2, "unit": "epoch"})
+        f = until(ws, lambda f: f["state"]["epoch"] == 2)
+        assert [r["epoch"] for r in f["history_tail"]][-1] == 2

@@ -1,0 +1,123 @@
+// The big view: a Plotly figure over [-6, 6]^2 whose background image is the
+// network's output (or a hovered unit's map), with the data points on top.
+// It only draws; clicks are reported as view coordinates.
+
+import { boundaryPixels, classColor, diverging, paintCanvas, rgb } from "./colors.js";
+import { mapValue } from "./frames.js";
+
+const VIEW = 6;
+
+export class BoundaryPlot {
+  constructor(element, { onClick } = {}) {
+    this.el = element;
+    this.onClick = onClick;
+    this.canvas = document.createElement("canvas");
+    this.ready = false;
+    this.source = "";
+  }
+
+  init(Plotly) {
+    this.Plotly = Plotly;
+    const axis = {
+      range: [-VIEW, VIEW],
+      fixedrange: true,
+      zeroline: false,
+      showgrid: false,
+      tickvals: [-6, -3, 0, 3, 6],
+      ticks: "outside",
+      ticklen: 3,
+      tickfont: { size: 10, color: "#6b7280" },
+      linecolor: "#c4c8cd",
+      mirror: true,
+    };
+    const layout = {
+      margin: { l: 26, r: 6, t: 6, b: 22 },
+      xaxis: { ...axis, constrain: "domain" },
+      yaxis: { ...axis, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
+      images: [{ source: "", xref: "x", yref: "y", x: -VIEW, y: VIEW, sizex: 2 * VIEW, sizey: 2 * VIEW, sizing: "stretch", layer: "below" }],
+      showlegend: false,
+      dragmode: false,
+      hovermode: false,
+      plot_bgcolor: "#e8eaeb",
+      paper_bgcolor: "rgba(0,0,0,0)",
+    };
+    const empty = { x: [], y: [], mode: "markers", type: "scatter", hoverinfo: "skip" };
+    Plotly.newPlot(this.el, [empty, { ...empty }], layout, { displayModeBar: false, responsive: true });
+    this.el.addEventListener("click", (event) => this.handleClick(event));
+    this.ready = true;
+  }
+
+  handleClick(event) {
+    if (!this.ready || !this.onClick) return;
+    const full = this.el._fullLayout;
+    const rect = this.el.getBoundingClientRect();
+    const px = event.clientX - rect.left - full.xaxis._offset;
+    const py = event.clientY - rect.top - full.yaxis._offset;
+    const x = -VIEW + (2 * VIEW * px) / full.xaxis._length;
+    const y = VIEW - (2 * VIEW * py) / full.yaxis._length;
+    if (Math.abs(x) <= VIEW && Math.abs(y) <= VIEW) this.onClick(x, y);
+  }
+
+  // data: {train: {points, labels}, test: {...}, task}; labels are classes or values.
+  setPoints(data, { palette = "classic", showTest = true } = {}) {
+    if (!this.ready) return;
+    const regression = data.task === "regression";
+    const bound = regression ? Math.max(1e-9, ...[...data.train.labels, ...data.test.labels].map(Math.abs)) : 1;
+    const paint = diverging(palette, 1);
+    const px = new Uint8ClampedArray(4);
+    const colour = (label) => {
+      if (!regression) return classColor(label, palette);
+      paint(px, 0, label / bound);
+      return `rgb(${px[0]},${px[1]},${px[2]})`;
+    };
+    const trace = (set, test) => ({
+      x: set.points.map((p) => p[0]),
+      y: set.points.map((p) => p[1]),
+      mode: "markers",
+      type: "scatter",
+      hoverinfo: "skip",
+      visible: !test || showTest,
+      marker: {
+        size: 7,
+        color: set.labels.map(colour),
+        line: { width: 1, color: test ? "#222" : "#fff" },
+      },
+    });
+    this.Plotly.react(this.el, [trace(data.train, false), trace(data.test, true)], this.el.layout);
+  }
+
+  // A decoded output map, coloured for its task.
+  drawOutput(map, options) {
+    paintCanvas(this.canvas, boundaryPixels(map, options), map.resolution);
+    this.show();
+  }
+
+  // A decoded single-plane map of a hidden unit's activation (values in map.range).
+  drawUnit(map, palette = "classic") {
+    const r = map.resolution;
+    const paint = diverging(palette);
+    const scale = Math.max(1, Math.abs(map.range[0]), Math.abs(map.range[1]));
+    const pixels = new Uint8ClampedArray(r * r * 4);
+    for (let row = 0; row < r; row++) {
+      for (let col = 0; col < r; col++) {
+        paint(pixels, (row * r + col) * 4, mapValue(map.data[(r - 1 - row) * r + col], map.range) / scale);
+      }
+    }
+    paintCanvas(this.canvas, pixels, r);
+    this.show();
+  }
+
+  // Pixels already made (an input feature's map, say).
+  drawPixels(pixels, resolution) {
+    paintCanvas(this.canvas, pixels, resolution);
+    this.show();
+  }
+
+  show() {
+    if (!this.ready) return;
+    this.source = this.canvas.toDataURL();
+    this.Plotly.relayout(this.el, { "images[0].source": this.source });
+  }
+}
+
+export { rgb };

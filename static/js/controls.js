@@ -1,0 +1,223 @@
+// The form: builds the choices from GET /api/options, shows a config, and
+// turns what the user changes into partial configs (patches) for the app.
+
+import { classColor, featurePixels, paintCanvas } from "./colors.js";
+import { FEATURE_LABELS } from "./network.js";
+
+export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+export const REGULARIZATION_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const KNOB_LABELS = { momentum: "momentum", beta1: "β₁", beta2: "β₂", rho: "ρ", epsilon: "ε", every: "every", factor: "factor", period: "period", min_learning_rate: "min rate" };
+
+const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
+
+function fillSelect(select, choices) {
+  select.replaceChildren(
+    ...choices.map(({ value, label }) => {
+      const option = document.createElement("option");
+      option.value = String(value);
+      option.textContent = label;
+      return option;
+    }),
+  );
+}
+
+// Select a value, adding it as a choice when the list lacks it (a link may carry any rate).
+function selectValue(select, value) {
+  const text = String(value);
+  if (![...select.options].some((o) => o.value === text)) {
+    const option = document.createElement("option");
+    option.value = text;
+    option.textContent = text;
+    select.append(option);
+  }
+  select.value = text;
+}
+
+export class Controls {
+  constructor(onPatch, onView) {
+    this.onPatch = onPatch;
+    this.onView = onView;
+    this.config = null;
+    this.drawClass = 0;
+  }
+
+  build(options) {
+    this.options = options;
+    fillSelect($("activation"), options.activations.map((a) => ({ value: a, label: a.replace("_", " ") })));
+    fillSelect($("loss"), options.losses.map((l) => ({ value: l.name, label: l.label })));
+    fillSelect($("optimizer"), options.optimizers.map((o) => ({ value: o.name, label: o.label })));
+    fillSelect($("learning-rate"), LEARNING_RATES.map((r) => ({ value: r, label: String(r) })));
+    fillSelect($("schedule"), options.schedules.map((s) => ({ value: s.name, label: s.label })));
+    fillSelect($("regularization"), options.regularization.map((r) => ({ value: r, label: r === "none" ? "none" : r.toUpperCase() })));
+    fillSelect($("regularization-rate"), REGULARIZATION_RATES.map((r) => ({ value: r, label: String(r) })));
+    fillSelect($("init"), options.inits.map((i) => ({ value: i, label: i })));
+
+    const on = (id, event, make) => $(id).addEventListener(event, () => this.onPatch(make($(id))));
+    on("activation", "change", (el) => ({ activation: el.value }));
+    on("loss", "change", (el) => ({ loss: el.value }));
+    on("optimizer", "change", (el) => ({ optimizer: { name: el.value } }));
+    on("learning-rate", "change", (el) => ({ optimizer: { learning_rate: Number(el.value) } }));
+    on("schedule", "change", (el) => ({ schedule: { name: el.value } }));
+    on("regularization", "change", (el) => ({ regularization: { kind: el.value } }));
+    on("regularization-rate", "change", (el) => ({ regularization: { rate: Number(el.value) } }));
+    on("init", "change", (el) => ({ init: el.value }));
+    on("batch-size", "change", (el) => ({ batch_size: Number(el.value) }));
+    on("seed", "change", (el) => ({ seed: Number(el.value) }));
+    $("new-seed").addEventListener("click", () => this.onPatch({ seed: Math.floor(Math.random() * 100000) }));
+
+    this.slider("noise", (v) => v.toFixed(2), (v) => ({ dataset: { noise: v } }));
+    this.slider("train-fraction", (v) => `${Math.round(v * 100)}%`, (v) => ({ dataset: { train_fraction: v } }));
+    this.slider("samples", (v) => String(v), (v) => ({ dataset: { samples: v } }));
+    on("classes", "change", (el) => ({ dataset: { classes: Number(el.value) } }));
+    $("regenerate").addEventListener("click", () =>
+      this.onPatch({ dataset: { seed: Math.floor(Math.random() * 100000) } }),
+    );
+
+    this.buildFeatures(options.features);
+    for (const id of ["show-test", "discretize", "palette"]) $(id).addEventListener("change", () => this.onView());
+    $("eraser").addEventListener("change", () => this.drawSwatches());
+  }
+
+  // A range input shows its value while dragged and patches once released.
+  slider(id, format, make) {
+    const input = $(id);
+    const output = $(`${id}-value`);
+    input.addEventListener("input", () => (output.textContent = format(Number(input.value))));
+    input.addEventListener("change", () => this.onPatch(make(Number(input.value))));
+  }
+
+  buildFeatures(features) {
+    const box = $("features");
+    box.replaceChildren(
+      ...features.map(({ name }) => {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "feature";
+        button.dataset.feature = name;
+        button.setAttribute("data-testid", `feature-${name}`);
+        button.title = `Feed ${FEATURE_LABELS[name] || name} to the network`;
+        const canvas = document.createElement("canvas");
+        paintCanvas(canvas, featurePixels(name, 20), 20);
+        const label = document.createElement("span");
+        label.textContent = FEATURE_LABELS[name] || name;
+        button.append(canvas, label);
+        button.addEventListener("click", () => this.toggleFeature(name));
+        return button;
+      }),
+    );
+  }
+
+  toggleFeature(name) {
+    const on = new Set(this.config.features);
+    if (on.has(name)) on.delete(name);
+    else on.add(name);
+    if (!on.size) return;
+    const order = this.options.features.map((f) => f.name);
+    this.onPatch({ features: order.filter((f) => on.has(f)) });
+  }
+
+  get view() {
+    return {
+      showTest: $("show-test").checked,
+      discretize: $("discretize").checked,
+      palette: $("palette").checked ? "safe" : "classic",
+    };
+  }
+
+  setView(flags) {
+    $("show-test").checked = flags.test;
+    $("discretize").checked = flags.discretize;
+    $("palette").checked = flags.palette === "safe";
+  }
+
+  get erasing() {
+    return $("eraser").checked;
+  }
+
+  // Show a (resolved) config in every control.
+  set(config) {
+    this.config = config;
+    const opt = config.optimizer;
+    $("activation").value = config.activation;
+    $("loss").value = config.loss;
+    $("optimizer").value = opt.name;
+    selectValue($("learning-rate"), opt.learning_rate);
+    $("schedule").value = config.schedule.name;
+    $("regularization").value = config.regularization.kind;
+    selectValue($("regularization-rate"), config.regularization.rate);
+    $("init").value = config.init;
+    $("batch-size").value = config.batch_size;
+    $("seed").value = config.seed;
+    const ds = config.dataset;
+    $("noise").value = ds.noise;
+    $("noise-value").textContent = ds.noise.toFixed(2);
+    $("train-fraction").value = ds.train_fraction;
+    $("train-fraction-value").textContent = `${Math.round(ds.train_fraction * 100)}%`;
+    $("samples").value = ds.samples;
+    $("samples-value").textContent = String(ds.samples);
+    const spec = this.options.datasets.find((d) => d.name === ds.name);
+    const variable = spec && spec.max_classes && spec.max_classes > spec.min_classes;
+    $("classes-label").hidden = !variable;
+    if (ds.classes) $("classes").value = ds.classes;
+    for (const sel of ["noise", "samples"]) $(sel).disabled = ds.name === "custom";
+    $("regenerate").disabled = ds.name === "custom";
+    document.querySelectorAll(".feature").forEach((b) => b.classList.toggle("on", config.features.includes(b.dataset.feature)));
+    $("layer-count").textContent = `${config.hidden_layers.length} layer${config.hidden_layers.length === 1 ? "" : "s"}`;
+    $("add-layer").disabled = config.hidden_layers.length >= this.options.limits.max_hidden_layers;
+    $("remove-layer").disabled = config.hidden_layers.length === 0;
+    $("loss").querySelector('option[value="hinge"]').disabled = (ds.classes || 2) > 2 || ds.classes === null;
+    this.knobs("optimizer-knobs", this.options.optimizers.find((o) => o.name === opt.name), opt, "optimizer");
+    this.knobs("schedule-knobs", this.options.schedules.find((s) => s.name === config.schedule.name), config.schedule, "schedule");
+    this.drawSwatches();
+  }
+
+  knobs(id, choice, values, section) {
+    const box = $(id);
+    const names = (choice ? choice.knobs : []).filter((k) => k !== "learning_rate");
+    const current = [...box.querySelectorAll("input")].map((i) => i.name).join();
+    if (current !== names.join()) {
+      box.replaceChildren(
+        ...names.map((name) => {
+          const label = document.createElement("label");
+          label.textContent = `${KNOB_LABELS[name] || name} `;
+          const input = document.createElement("input");
+          input.type = "number";
+          input.name = name;
+          input.step = "any";
+          input.setAttribute("data-testid", `${section}-${name}`);
+          input.addEventListener("change", () => this.onPatch({ [section]: { [name]: Number(input.value) } }));
+          label.append(input);
+          return label;
+        }),
+      );
+    }
+    for (const input of box.querySelectorAll("input")) {
+      if (document.activeElement !== input) input.value = values[input.name];
+    }
+  }
+
+  drawSwatches() {
+    const box = $("draw-classes");
+    const ds = this.config.dataset;
+    const regression = ds.classes === null;
+    const classes = regression ? 0 : Math.min(6, Math.max(ds.classes || 2, 2) + (ds.name === "custom" && ds.classes < 6 ? 1 : 0));
+    const palette = this.view.palette;
+    box.replaceChildren(
+      ...Array.from({ length: classes }, (_, k) => {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = `swatch${!this.erasing && k === this.drawClass ? " selected" : ""}`;
+        b.style.background = classColor(k, palette);
+        b.title = `Add points of class ${k}`;
+        b.setAttribute("data-testid", `draw-class-${k}`);
+        b.addEventListener("click", () => {
+          this.drawClass = k;
+          $("eraser").checked = false;
+          this.drawSwatches();
+        });
+        return b;
+      }),
+    );
+    $("draw").hidden = regression;
+  }
+}

@@ -1,0 +1,139 @@
+// How frames reach the page: the WebSocket stream, or, when a socket cannot be
+// had (a proxy that drops them, say), REST polling that drives training itself.
+// Both offer the same commands and call onFrame with decoded JSON frames.
+
+import { api } from "./api.js";
+
+export class StreamTransport {
+  constructor(sessionId, { onFrame, onError, onClosed, subscribe }) {
+    this.kind = "stream";
+    this.sessionId = sessionId;
+    this.onFrame = onFrame;
+    this.onError = onError;
+    this.onClosed = onClosed;
+    this.subscription = subscribe;
+    this.socket = null;
+  }
+
+  // Resolves once open; rejects if the socket cannot be opened.
+  open() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const url = `${scheme}://${location.host}/api/sessions/${encodeURIComponent(this.sessionId)}/stream`;
+    return new Promise((resolve, reject) => {
+      let opened = false;
+      const socket = new WebSocket(url);
+      this.socket = socket;
+      socket.onopen = () => {
+        opened = true;
+        this.send({ type: "subscribe", ...this.subscription });
+        resolve(this);
+      };
+      socket.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        if (message.type === "frame") this.onFrame(message);
+        else if (message.type === "error") this.onError(message.detail);
+      };
+      socket.onclose = (event) => {
+        if (!opened) reject(new Error("the live stream could not connect"));
+        else if (this.socket === socket) this.onClosed(event.code);
+      };
+    });
+  }
+
+  send(message) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  play(speed) {
+    this.send({ type: "play", speed });
+  }
+  pause() {
+    this.send({ type: "pause" });
+  }
+  step(steps, unit) {
+    this.send({ type: "step", steps, unit });
+  }
+  reset() {
+    this.send({ type: "reset" });
+  }
+  close() {
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) socket.close();
+  }
+}
+
+// Polling: GET /frame a few times a second; "play" becomes REST steps of a tick's worth of epochs.
+export class PollingTransport {
+  constructor(sessionId, { onFrame, onError, subscribe }) {
+    this.kind = "polling";
+    this.sessionId = sessionId;
+    this.onFrame = onFrame;
+    this.onError = onError;
+    this.subscription = subscribe;
+    this.speed = null;
+    this.since = 0;
+    this.configVersion = -1;
+    this.timer = null;
+    this.busy = false;
+    this.interval = 250;
+  }
+
+  async open() {
+    this.timer = setInterval(() => this.tick(), this.interval);
+    await this.poll();
+    return this;
+  }
+
+  async tick() {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      if (this.speed !== null) {
+        const epochs = this.speed === "max" ? 20 : Math.max(1, Math.round((Number(this.speed) * this.interval) / 1000));
+        const state = await api.step(this.sessionId, epochs, "epoch");
+        if (state.status === "diverged") this.speed = null;
+      }
+      await this.poll();
+    } catch (err) {
+      this.onError(err.message);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async poll() {
+    const frame = await api.frame(this.sessionId, {
+      since: this.since,
+      config_version: this.configVersion,
+      resolution: this.subscription.boundary_resolution,
+      neuron_resolution: this.subscription.neuron_resolution,
+    });
+    const tail = frame.history_tail;
+    if (tail.length) this.since = tail[tail.length - 1].epoch;
+    this.configVersion = frame.config_version;
+    if (this.speed !== null && frame.state.status === "ready") frame.state.status = "training";
+    this.onFrame(frame);
+  }
+
+  play(speed) {
+    this.speed = speed;
+  }
+  pause() {
+    this.speed = null;
+    this.poll().catch((err) => this.onError(err.message));
+  }
+  async step(steps, unit) {
+    await api.step(this.sessionId, steps, unit).catch((err) => this.onError(err.message));
+    await this.poll();
+  }
+  async reset() {
+    await api.reset(this.sessionId).catch((err) => this.onError(err.message));
+    this.since = 0;
+    await this.poll();
+  }
+  close() {
+    clearInterval(this.timer);
+    this.timer = null;
+  }
+}
