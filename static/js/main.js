@@ -329,7 +329,15 @@ class Playground {
     history.replaceState(null, "", url.pathname + url.search);
   }
 
-  async patch(patch) {
+  // Changes apply one after another; a function patch is computed from the config at its turn,
+  // so two quick clicks on "remove layer" remove two layers.
+  patch(patch) {
+    this.patches = (this.patches || Promise.resolve()).then(() => this.applyPatch(typeof patch === "function" ? patch(this.config) : patch));
+    return this.patches;
+  }
+
+  async applyPatch(patch) {
+    if (!patch) return;
     try {
       const result = await api.patch(this.sessionId, patch);
       this.applyConfig(result.config);
@@ -419,17 +427,22 @@ class Playground {
   }
 
   changeUnits(layer, change) {
-    const hidden = this.config.hidden_layers.slice();
-    const max = this.options.limits.max_units;
-    hidden[layer] = Math.min(max, Math.max(1, hidden[layer] + change));
-    this.patch({ hidden_layers: hidden });
+    this.patch((config) => {
+      const hidden = config.hidden_layers.slice();
+      if (layer >= hidden.length) return null;
+      hidden[layer] = Math.min(this.options.limits.max_units, Math.max(1, hidden[layer] + change));
+      return { hidden_layers: hidden };
+    });
   }
 
   changeLayers(change) {
-    const hidden = this.config.hidden_layers.slice();
-    if (change > 0 && hidden.length < this.options.limits.max_hidden_layers) hidden.push(hidden.length ? hidden[hidden.length - 1] : 4);
-    if (change < 0) hidden.pop();
-    this.patch({ hidden_layers: hidden });
+    this.patch((config) => {
+      const hidden = config.hidden_layers.slice();
+      if (change > 0 && hidden.length < this.options.limits.max_hidden_layers) hidden.push(hidden.length ? hidden[hidden.length - 1] : 4);
+      else if (change < 0 && hidden.length) hidden.pop();
+      else return null;
+      return { hidden_layers: hidden };
+    });
   }
 
   // ---- transport ------------------------------------------------------------------

@@ -281,3 +281,54 @@ def test_first_load_stays_under_one_and_a_half_megabytes(browser: Any, server: s
     total = sum(sizes.values())
     context.close()
     assert total < 1_500_000, f"{total} bytes on the wire"
+
+
+def test_uploading_a_csv(page: Any, server: str, tmp_path: Any, console: Any) -> None:
+    open_playground(page, server)
+    good = tmp_path / "points.csv"
+    good.write_text("x1,x2,label\n-3,-3,0\n3,3,1\n-3,3,2\n3,-3,0\n")
+    page.set_input_files(sel("upload"), str(good))
+    wait_config(page, "c.dataset.name === 'custom' && c.dataset.samples === 4 && c.dataset.classes === 3")
+    assert "Loaded 4 points" in text(page, "status")
+    console.expect("status of 422")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,1,0\n2,oops,1\n")
+    page.set_input_files(sel("upload"), str(bad))
+    page.wait_for_function("() => document.querySelector(\"[data-testid='status']\").textContent.includes('line 2')")
+    assert config(page)["dataset"]["samples"] == 4
+
+
+def test_view_toggles_redraw(page: Any, server: str) -> None:
+    open_playground(page, f"{server}/?dataset=circle")
+    for _ in range(5):
+        page.click(sel("step-epoch"))
+    page.wait_for_function("() => window.playground.latest.state.epoch === 5")
+    soft = image(page)
+    page.check(sel("discretize"))
+    page.wait_for_function(f"() => window.playground.boundary.source !== {json.dumps(soft)}")
+    assert "discretize=1" in page.url
+    page.uncheck(sel("show-test"))
+    page.wait_for_function("() => document.querySelector(\"[data-testid='boundary']\").data[1].visible === false")
+    page.check(sel("palette"))
+    assert "palette=safe" in page.url
+
+
+def test_units_and_layers_change_the_diagram(page: Any, server: str) -> None:
+    open_playground(page, server)
+    page.click(sel("add-unit-0"))
+    wait_config(page, "JSON.stringify(c.hidden_layers) === '[5,2]'")
+    page.wait_for_function("() => document.querySelectorAll('.node.hidden').length === 7")
+    page.click(sel("remove-layer"))
+    page.click(sel("remove-layer"))
+    wait_config(page, "c.hidden_layers.length === 0")
+    assert page.is_disabled(sel("remove-layer"))
+    page.click(sel("step-epoch"))
+    page.wait_for_function("() => window.playground.latest.state.epoch === 1")
+    assert "hidden=none" in page.url
+
+
+def test_hovering_a_connection_shows_its_weight(page: Any, server: str) -> None:
+    open_playground(page, f"{server}/?hidden=2")
+    page.locator(".network .link").first.hover(force=True)
+    page.wait_for_selector(f"{sel('tooltip')}:not([hidden])")
+    assert text(page, "tooltip").startswith("w = ")
