@@ -1,14 +1,74 @@
-"""Per-epoch history with a bounded size.
+"""Per-epoch logs with a bounded size: the history, checkpoints, gradient health.
 
-Up to ``capacity`` records are kept. When full, every other record is
-dropped and from then on only every ``stride``-th epoch is recorded, so a run
-of a million epochs still fits in a few hundred kilobytes and still spans
-the whole run.
+A ``Thinned`` log keeps up to ``capacity`` items, each tagged with its epoch.
+When full, every other item is dropped and from then on only every
+``stride``-th epoch is kept, so a run of a million epochs still fits in a few
+hundred kilobytes and still spans the whole run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+
+class HasEpoch(Protocol):
+    @property
+    def epoch(self) -> int: ...
+
+
+T = TypeVar("T", bound=HasEpoch)
+
+
+class Thinned(Generic[T]):
+    def __init__(self, capacity: int = 4000) -> None:
+        if capacity < 2:
+            raise ValueError("capacity must be at least 2")
+        self.capacity = capacity
+        self.stride = 1
+        self.records: list[T] = []
+
+    def wants(self, epoch: int) -> bool:
+        """Whether an item for ``epoch`` would be kept (so callers can skip making it)."""
+        return epoch % self.stride == 0
+
+    def add(self, item: T) -> None:
+        if not self.wants(item.epoch):
+            return
+        self.records.append(item)
+        while len(self.records) > self.capacity:
+            self.stride *= 2
+            self.records = [r for r in self.records if r.epoch % self.stride == 0]
+
+    def extend(self, items: Iterable[T]) -> None:
+        for item in items:
+            self.add(item)
+
+    def since(self, epoch: int) -> list[T]:
+        """Items with an epoch after ``epoch`` (oldest first)."""
+        recs = self.records
+        lo, hi = 0, len(recs)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if recs[mid].epoch <= epoch:
+                lo = mid + 1
+            else:
+                hi = mid
+        return recs[lo:]
+
+    def at(self, epoch: int) -> T | None:
+        for item in reversed(self.records):
+            if item.epoch == epoch:
+                return item
+        return None
+
+    def truncate_after(self, epoch: int) -> None:
+        """Forget items after ``epoch`` (used when a run goes back)."""
+        self.records = [r for r in self.records if r.epoch <= epoch]
+
+    def __len__(self) -> int:
+        return len(self.records)
 
 
 @dataclass(frozen=True)
@@ -26,49 +86,16 @@ class Record:
         return asdict(self)
 
 
-class History:
-    def __init__(self, capacity: int = 4000) -> None:
-        if capacity < 2:
-            raise ValueError("capacity must be at least 2")
-        self.capacity = capacity
-        self.stride = 1
-        self.records: list[Record] = []
-
-    def add(self, record: Record) -> None:
-        if record.epoch % self.stride:
-            return
-        self.records.append(record)
-        if len(self.records) > self.capacity:
-            self.stride *= 2
-            self.records = [r for r in self.records if r.epoch % self.stride == 0]
-
-    def since(self, epoch: int) -> list[Record]:
-        """Records with an epoch after ``epoch`` (oldest first)."""
-        recs = self.records
-        lo, hi = 0, len(recs)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if recs[mid].epoch <= epoch:
-                lo = mid + 1
-            else:
-                hi = mid
-        return recs[lo:]
-
-    def truncate_after(self, epoch: int) -> None:
-        """Forget records after ``epoch`` (used when a run is rolled back)."""
-        self.records = [r for r in self.records if r.epoch <= epoch]
-
-    def __len__(self) -> int:
-        return len(self.records)
+class History(Thinned[Record]):
+    """Per-epoch numbers: losses, accuracies, learning rate, penalty."""
 
     def to_list(self) -> list[dict[str, float | int | None]]:
         return [r.to_dict() for r in self.records]
 
     @classmethod
-    def from_list(cls, rows: list[dict[str, float | int | None]], capacity: int = 4000) -> History:
+    def from_list(cls, rows: list[dict[str, Any]], capacity: int = 4000) -> History:
         history = cls(capacity)
-        for row in rows:
-            history.records.append(Record(**row))  # type: ignore[arg-type]
+        history.records = [Record(**row) for row in rows]
         while len(history.records) > history.capacity:
             history.stride *= 2
             history.records = [r for r in history.records if r.epoch % history.stride == 0]

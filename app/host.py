@@ -29,17 +29,18 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
 
-from app import frames
+from app import checks, codegen, frames
 from app.config import Config, merge
 from app.documents import export_document, network, session_from_document
 from app.errors import FieldError, NotFound
 from app.frames import MapSettings
 from app.maps import OutputMap, unit_map
+from app.nn.landscape import random_slice
 from app.training import MAX_STEPS, Session, Unit
 
 T = TypeVar("T")
@@ -235,6 +236,77 @@ class SessionHost:
             return {"task": "classification", "probabilities": out.tolist(), "labels": labels.tolist()}
 
         return await self._compute(self._slot(session_id), read)
+
+    async def gradient_check(self, session_id: str, per_layer: int) -> dict[str, Any]:
+        return await self._compute(self._slot(session_id), lambda s: checks.gradient_check(s, per_layer))
+
+    async def collapse(self, session_id: str) -> dict[str, Any]:
+        return await self._compute(self._slot(session_id), checks.collapse)
+
+    async def loss_slice(self, session_id: str, resolution: int, span: float, seed: int) -> dict[str, Any]:
+        def read(s: Session) -> dict[str, Any]:
+            axis, grid = random_slice(s.model, s.objective, resolution, span, np.random.default_rng(seed))
+            finite = np.where(np.isfinite(grid), grid, np.nan)
+            return {
+                "axis": axis.tolist(),
+                "loss": [[None if np.isnan(v) else float(v) for v in row] for row in finite],
+                "centre": s.objective(),
+                "epoch": s.epoch,
+            }
+
+        return await self._compute(self._slot(session_id), read)
+
+    async def health(self, session_id: str) -> dict[str, Any]:
+        def read(s: Session) -> dict[str, Any]:
+            return {
+                "activation": s.config.activation,
+                "epoch": s.epoch,
+                "layers": [asdict(h) for h in s.layer_health()],
+                "history": [{"epoch": r.epoch, "layers": [asdict(h) for h in r.layers]} for r in s.health.records],
+            }
+
+        return await self._compute(self._slot(session_id), read)
+
+    async def checkpoints(self, session_id: str) -> list[dict[str, Any]]:
+        def read(s: Session) -> list[dict[str, Any]]:
+            return [{"epoch": c.epoch, "step": c.step, **asdict(c.metrics)} for c in s.checkpoints.records]
+
+        return await self._compute(self._slot(session_id), read)
+
+    async def checkpoint_view(self, session_id: str, epoch: int, maps: MapSettings) -> dict[str, Any]:
+        """The maps and weights of a checkpoint, without touching the run."""
+
+        def read(s: Session) -> dict[str, Any]:
+            checkpoint = s.checkpoints.at(epoch)
+            if checkpoint is None:
+                raise FieldError(("path", "epoch"), f"no checkpoint at epoch {epoch}")
+            current = s.model.params.copy()
+            s.model.params[:] = checkpoint.params
+            try:
+                return {
+                    "epoch": checkpoint.epoch,
+                    "step": checkpoint.step,
+                    "metrics": asdict(checkpoint.metrics),
+                    "boundary": s.output_map(maps.boundary).encode("uint8"),
+                    "neurons": {"resolution": maps.neurons, "layers": s.neuron_maps(maps.neurons)},
+                    "weights": frames.weights_view(s),
+                }
+            finally:
+                s.model.params[:] = current
+
+        return await self._compute(self._slot(session_id), read)
+
+    async def go_back(self, session_id: str, epoch: int | None) -> dict[str, Any]:
+        """Continue from a checkpoint, or (None) from the epoch with the lowest test loss."""
+        slot = self._slot(session_id)
+        async with slot.op_lock:
+            await self._compute(slot, lambda s: s.go_back(epoch))
+            self._bump(slot)
+            return await self.view(session_id)
+
+    async def code(self, session_id: str, kind: str) -> str:
+        make = codegen.numpy_script if kind == "numpy" else codegen.pytorch_script
+        return await self._compute(self._slot(session_id), make)
 
     # ---- frames ---------------------------------------------------------------------------
 

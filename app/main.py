@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from starlette.types import Scope
 
 from app import __version__
-from app.api import datasets, meta, pages, runs, sessions, stream
+from app.api import datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
 from app.assets import asset_version, resource_dir, shared_plotly
 from app.errors import FieldError, NotFound, PayloadTooLarge
 from app.host import SessionHost
@@ -128,7 +128,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
     app.state.templates = Jinja2Templates(directory=resource_dir("templates"))
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=800, compresslevel=6)
-    for module in (meta, datasets, sessions, stream, runs, pages):
+    for module in (meta, datasets, sessions, inspect, stream, watch, runs, landscapes, lessons, pages):
         app.include_router(module.router)
     app.mount(f"/static/{app.state.asset_version}", CachedStatic(directory=static), name="static")
     return app

@@ -36,6 +36,8 @@ class State(Wire):
     learning_rate: float = Field(description="The scheduled learning rate now.")
     status: Literal["ready", "training", "diverged"]
     message: str = Field("", description="Why a run diverged, in plain words.")
+    best_epoch: int | None = Field(None, description="The epoch with the lowest test loss so far (early stopping).")
+    best_test_loss: float | None = None
 
 
 class HistoryRecord(WireIn):
@@ -318,3 +320,133 @@ class SubscribeMessage(WireIn):
     fps: int = Field(20, ge=1, le=60)
     boundary_resolution: int = Field(100, ge=10, le=200)
     neuron_resolution: int = Field(20, ge=4, le=50)
+
+
+# ---- inspecting a session ---------------------------------------------------------------
+
+
+class GradRow(Wire):
+    name: str = Field(description='The parameter, e.g. "W[0,3]" (input 0 to unit 3) or "b[3]".')
+    analytic: float = Field(description="Backpropagation's derivative.")
+    numeric: float = Field(description="(J(θ + ε) − J(θ − ε)) / 2ε")
+    relative_error: float = Field(description="|a − n| / max(|a| + |n|, row_floor)")
+
+
+class GradLayer(Wire):
+    layer: int
+    parameters: int
+    checked: int
+    relative_error: float = Field(description="||a − n|| / (||a|| + ||n||) over the checked parameters.")
+    max_row_error: float
+    rows: list[GradRow]
+
+
+class GradCheck(Wire):
+    epsilon: float
+    row_floor: float
+    relative_error: float = Field(description="The worst layer's relative error.")
+    layers: list[GradLayer]
+
+
+class Collapse(Wire):
+    features: list[str]
+    layers: int
+    weights: list[list[float]] = Field(description="The product of every layer's W: features x outputs.")
+    biases: list[float]
+    max_difference: float = Field(description="Largest gap between the network and x W + b over the view.")
+
+
+class LossSlice(Wire):
+    axis: list[float] = Field(description="Steps along each direction, in units of the weights' own norms.")
+    loss: list[list[float | None]] = Field(description="Rows follow the second direction; null where it overflowed.")
+    centre: float = Field(description="The objective at the current weights.")
+    epoch: int
+
+
+class LayerHealthOut(Wire):
+    layer: int
+    units: int
+    weight_grad_norm: float
+    bias_grad_norm: float
+    dead: float | None = Field(description="Share of ReLU units that are zero on every training point.")
+    saturated: float | None = Field(description="Share of sigmoid/tanh units flat on 95% of the points.")
+
+
+class HealthPoint(Wire):
+    epoch: int
+    layers: list[LayerHealthOut]
+
+
+class GradientHealth(Wire):
+    activation: str
+    epoch: int
+    layers: list[LayerHealthOut]
+    history: list[HealthPoint] = Field(description="Every 10 epochs.")
+
+
+class CheckpointInfo(Wire):
+    epoch: int
+    step: int
+    train_loss: float
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    penalty: float
+
+
+class CheckpointView(Wire):
+    epoch: int
+    step: int
+    metrics: dict[str, float | None]
+    boundary: MapOut
+    neurons: NeuronMaps
+    weights: WeightsView
+
+
+class LandscapeIn(WireIn):
+    samples: int = Field(100, ge=5, le=2000)
+    noise: float = Field(0.2, ge=0.0, le=1.0)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    learning_rate: float = Field(0.5, gt=0.0, le=100.0)
+    steps: int = Field(60, ge=0, le=5000)
+    start: tuple[Annotated[float, Field(ge=-50, le=50)], Annotated[float, Field(ge=-50, le=50)]] = Field(
+        (-4.0, -3.0), description="(b, w) where descent starts."
+    )
+    resolution: int = Field(61, ge=5, le=201)
+    extent: tuple[float, float, float, float] = Field((-6.0, 6.0, -5.0, 7.0), description="b from, b to, w from, w to.")
+
+
+class LandscapeOut(Wire):
+    kind: Literal["logistic", "linear"]
+    b: list[float]
+    w: list[float]
+    loss: list[list[float]] = Field(description="Rows follow w, columns b.")
+    path: list[tuple[float, float, float]] = Field(description="(b, w, loss) per step, the start first.")
+    minimum: tuple[float, float, float] | None = Field(None, description="Linear only: the closed-form (b*, w*, L*).")
+    points: list[tuple[float, float]] = Field(description="The 1-D data, (x, y).")
+
+
+class WatchLink(Wire):
+    token: str = Field(description="Lets its holder watch the session's frames, and nothing else.")
+    url: str = Field(description="The page that follows the session.")
+    stream: str
+
+
+class WatchView(Wire):
+    config: Config
+    state: State
+
+
+class LessonSummary(Wire):
+    name: str
+    number: int
+    title: str
+    view: str
+
+
+class LessonOut(LessonSummary):
+    text: str
+    try_: list[str] = Field(alias="try", serialization_alias="try")
+    config: Config
+    compare: Config | None
+    flags: dict[str, object]

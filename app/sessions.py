@@ -16,7 +16,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.config import Config
+from app.errors import NotFound
 from app.host import SessionHost, SessionNotFound
+
+
+class WatchNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("no session follows that link: it ended or expired")
 
 
 class CapacityError(Exception):
@@ -38,6 +44,7 @@ class SessionStore:
         self.ttl = ttl
         self.clock = clock
         self._last_used: dict[str, float] = {}
+        self._watch_tokens: dict[str, str] = {}  # watch token -> session id
 
     def __len__(self) -> int:
         return len(self._last_used)
@@ -79,7 +86,30 @@ class SessionStore:
     async def delete(self, session_id: str) -> None:
         if self._last_used.pop(session_id, None) is None:
             raise SessionNotFound(session_id)
+        self._forget_tokens(session_id)
         await self.host.delete(session_id)
+
+    def watch_token(self, session_id: str) -> str:
+        """The session's watch token (made on first use): it can only receive frames."""
+        self.touch(session_id)
+        for token, sid in self._watch_tokens.items():
+            if sid == session_id:
+                return token
+        token = secrets.token_urlsafe(16)
+        self._watch_tokens[token] = session_id
+        return token
+
+    def watched_session(self, token: str) -> str:
+        """The session a watch token follows; raises WatchNotFound for unknown tokens."""
+        session_id = self._watch_tokens.get(token)
+        if session_id is None or session_id not in self._last_used:
+            raise WatchNotFound()
+        self._last_used[session_id] = self.clock()
+        return session_id
+
+    def _forget_tokens(self, session_id: str) -> None:
+        for token in [t for t, sid in self._watch_tokens.items() if sid == session_id]:
+            del self._watch_tokens[token]
 
     def expired(self) -> list[str]:
         now, watched = self.clock(), self.host.watched()
@@ -90,6 +120,7 @@ class SessionStore:
         gone = self.expired()
         for sid in gone:
             self._last_used.pop(sid, None)
+            self._forget_tokens(sid)
         for sid in gone:
             if sid in self.host:
                 await self.host.delete(sid)

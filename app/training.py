@@ -31,9 +31,10 @@ from numpy.typing import NDArray
 from app.config import Config, rebuild_needed
 from app.data import Split, load_split
 from app.errors import FieldError
-from app.history import History, Record
+from app.history import History, Record, Thinned
 from app.maps import OutputMap, neuron_maps, output_map
 from app.nn import regularizers
+from app.nn.diagnostics import LayerHealth, layer_health
 from app.nn.features import feature_matrix
 from app.nn.losses import make_loss
 from app.nn.model import MLP
@@ -46,6 +47,8 @@ Array = NDArray[np.float64]
 
 MAX_STEPS = 100_000
 DIVERGENCE_FACTOR = 3.0
+HEALTH_EVERY = 10  # epochs between gradient-health records
+CHECKPOINT_BYTES = 1_000_000  # per session, for rewinding
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,24 @@ class Metrics:
     def finite(self) -> bool:
         values = (self.train_loss, self.test_loss, self.penalty)
         return all(v is None or math.isfinite(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Everything needed to continue a run from an epoch exactly as it went on."""
+
+    epoch: int
+    step: int
+    params: Array
+    metrics: Metrics
+    optimizer: dict[str, object]
+    batch_rng: dict[str, object]
+
+
+@dataclass(frozen=True)
+class HealthRecord:
+    epoch: int
+    layers: list[LayerHealth]
 
 
 @dataclass(frozen=True)
@@ -124,11 +145,17 @@ class Session:
         self._xs = self._x_train
         self._ts = self._t_train
         self.history = History()
+        per_checkpoint = self.model.params.nbytes * 3
+        self.checkpoints: Thinned[Checkpoint] = Thinned(max(4, min(200, CHECKPOINT_BYTES // per_checkpoint)))
+        self.health: Thinned[HealthRecord] = Thinned(500)
         self.status = "ready"
         self.message = ""
         self.metrics = self.evaluate()
         self._set_loss_ceiling()
         self._snapshot = self._take_snapshot()
+        start = self._checkpoint()
+        self.checkpoints.add(start)
+        self.best: Checkpoint | None = start if start.metrics.test_loss is not None else None
 
     def _set_loss_ceiling(self) -> None:
         zero = np.zeros((self.n_train, self.loss.outputs))
@@ -245,6 +272,7 @@ class Session:
         self.metrics = metrics
         self._snapshot = self._take_snapshot()
         if append:
+            self._log_epoch()
             self.history.add(
                 Record(
                     epoch=self.epoch,
@@ -258,6 +286,54 @@ class Session:
                 )
             )
         return True
+
+    def _checkpoint(self) -> Checkpoint:
+        return Checkpoint(
+            self.epoch,
+            self.step_count,
+            self.model.params.copy(),
+            self.metrics,
+            self.optimizer.state_dict(),
+            self._batch_rng.bit_generator.state,
+        )
+
+    def _log_epoch(self) -> None:
+        """At an epoch's end: the best weights so far, a checkpoint, gradient health."""
+        test_loss = self.metrics.test_loss
+        best = self.best
+        if test_loss is not None and (best is None or test_loss < (best.metrics.test_loss or math.inf)):
+            self.best = self._checkpoint()
+        if self.checkpoints.wants(self.epoch):
+            self.checkpoints.add(self.best if self.best and self.best.epoch == self.epoch else self._checkpoint())
+        if self.epoch % HEALTH_EVERY == 0 and self.health.wants(self.epoch):
+            self.health.add(HealthRecord(self.epoch, self.layer_health()))
+
+    def layer_health(self) -> list[LayerHealth]:
+        """Per layer: gradient norms of the full training objective, dead or saturated units."""
+        self.full_gradient()
+        return layer_health(self.model, self._x_train)
+
+    def go_back(self, epoch: int | None = None) -> None:
+        """Continue from a checkpoint (or, with None, the epoch with the lowest test loss).
+
+        Later history, checkpoints and health go; with the settings unchanged the
+        run then repeats exactly what it did before.
+        """
+        target = self.best if epoch is None else self.checkpoints.at(epoch)
+        if target is None:
+            what = "no epoch with a test loss yet" if epoch is None else f"no checkpoint at epoch {epoch}"
+            raise FieldError(("epoch",), what)
+        self.model.params[:] = target.params
+        self.optimizer.load_state_dict(target.optimizer)
+        self._batch_rng.bit_generator.state = target.batch_rng
+        self.epoch, self.step_count, self._cursor = target.epoch, target.step, 0
+        self.metrics = target.metrics
+        for log in (self.history, self.checkpoints, self.health):
+            log.truncate_after(target.epoch)
+        if self.best is not None and self.best.epoch > target.epoch:
+            self.best = target
+        self.status, self.message = "ready", ""
+        self._snapshot = self._take_snapshot()
 
     def evaluate(self) -> Metrics:
         """Loss, accuracy and penalty on the training and test sets at the current weights."""
@@ -315,6 +391,8 @@ class Session:
             "learning_rate": self.learning_rate,
             "status": self.status,
             "message": self.message,
+            "best_epoch": None if self.best is None else self.best.epoch,
+            "best_test_loss": None if self.best is None else self.best.metrics.test_loss,
         }
 
     def scores(self, points: Array) -> Array:
@@ -380,6 +458,9 @@ class Session:
             self.history = history
         self.epoch, self.step_count = epoch, step
         self._snapshot = self._take_snapshot()
+        start = self._checkpoint()
+        self.checkpoints.records = [start]
+        self.best = start if start.metrics.test_loss is not None else None
 
     def __repr__(self) -> str:
         return f"Session({self.config.dataset.name}, {self.model!r}, epoch {self.epoch})"

@@ -238,3 +238,47 @@ def test_step_bounds() -> None:
         s.step(0)
     with pytest.raises(ValueError, match="steps"):
         s.step(100_001)
+
+
+def test_branching_from_a_checkpoint_replays_the_run_exactly() -> None:
+    s = make_session(dataset={"name": "spiral"}, hidden_layers=[6, 6], optimizer={"name": "momentum"})
+    s.step(30, "epoch")
+    at_30 = s.model.params.copy()
+    history = s.history.to_list()
+    s.go_back(10)
+    assert s.epoch == 10 and len(s.history) == 10 and s.checkpoints.records[-1].epoch == 10
+    s.step(20, "epoch")
+    assert np.array_equal(s.model.params, at_30)
+    assert s.history.to_list() == history
+
+
+def test_checkpoints_stay_bounded_and_span_the_run() -> None:
+    s = make_session(dataset={"samples": 40}, hidden_layers=[64, 64])
+    s.step(2000, "epoch")
+    epochs = [c.epoch for c in s.checkpoints.records]
+    assert len(epochs) <= s.checkpoints.capacity and epochs[0] == 0
+    assert epochs[-1] > 2000 - s.checkpoints.stride
+    with pytest.raises(ValueError, match="checkpoint"):
+        s.go_back(3)
+
+
+def test_early_stopping_restores_the_lowest_test_loss() -> None:
+    s = make_session(
+        dataset={"name": "spiral", "noise": 0.6, "samples": 100},
+        hidden_layers=[32, 32],
+        optimizer={"name": "adam", "learning_rate": 0.03},
+    )
+    s.step(300, "epoch")
+    lowest = min(r.test_loss for r in s.history.records)
+    state = s.state()
+    assert state["best_test_loss"] == lowest and state["best_epoch"] < 300
+    assert s.state()["test_loss"] > lowest  # it overfitted
+    s.go_back()
+    assert s.state()["test_loss"] == lowest and s.epoch == state["best_epoch"]
+
+
+def test_health_is_logged_every_ten_epochs() -> None:
+    s = trained(35, hidden_layers=[4, 4], activation="relu")
+    assert [h.epoch for h in s.health.records] == [10, 20, 30]
+    layers = s.health.records[-1].layers
+    assert len(layers) == 3 and layers[0].dead is not None and layers[-1].dead is None

@@ -10,6 +10,8 @@ from fastapi.templating import Jinja2Templates
 
 from app import __version__
 from app.assets import PlotlyBundle
+from app.errors import NotFound
+from app.lessons import LESSONS
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,12 +22,12 @@ def templates(request: Request) -> Jinja2Templates:
     return request.app.state.templates  # type: ignore[no-any-return]
 
 
-def page(request: Request, run_slug: str | None = None) -> HTMLResponse:
+def page(request: Request, **context: str | None) -> HTMLResponse:
     base = f"/static/{request.app.state.asset_version}"
     return templates(request).TemplateResponse(
         request,
         "index.html",
-        {"static": base, "version": __version__, "run_slug": run_slug},
+        {"static": base, "version": __version__, **context},
         headers={"Cache-Control": "no-cache"},
     )
 
@@ -39,6 +41,30 @@ async def index(request: Request) -> HTMLResponse:
 async def saved_run(request: Request, slug: Annotated[str, Path(max_length=64)]) -> HTMLResponse:
     """The playground, opening a saved run (the page asks the API for it)."""
     return page(request, run_slug=slug)
+
+
+@router.get("/watch/{token}", response_class=HTMLResponse)
+async def watch(request: Request, token: Annotated[str, Path(max_length=64)]) -> HTMLResponse:
+    """Presenter mode: the page follows a session, read-only."""
+    return page(request, watch_token=token)
+
+
+@router.get("/lessons", response_class=HTMLResponse)
+async def lesson_index(request: Request) -> HTMLResponse:
+    base = f"/static/{request.app.state.asset_version}"
+    return templates(request).TemplateResponse(
+        request,
+        "lessons.html",
+        {"static": base, "lessons": sorted(LESSONS.values(), key=lambda lesson: lesson.number)},
+    )
+
+
+@router.get("/lessons/{name}", response_class=HTMLResponse)
+async def lesson(request: Request, name: Annotated[str, Path(max_length=64)]) -> HTMLResponse:
+    """The playground set up for a lesson (the page asks the API for it)."""
+    if name not in LESSONS:
+        raise NotFound(f"no lesson named {name!r}")
+    return page(request, lesson=name)
 
 
 @router.get("/static/{version}/vendor/plotly.min.js")

@@ -20,6 +20,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from starlette.websockets import WebSocketState
 
+from app.errors import NotFound
 from app.frames import MapSettings
 from app.host import SessionHost, SessionNotFound
 from app.schemas import (
@@ -76,13 +77,14 @@ def parse(text: str) -> ClientMessage:
 
 
 class Connection:
-    """One socket watching and driving one session."""
+    """One socket watching (and, unless read-only, driving) one session."""
 
-    def __init__(self, websocket: WebSocket, store: SessionStore, session_id: str) -> None:
+    def __init__(self, websocket: WebSocket, store: SessionStore, session_id: str, read_only: bool = False) -> None:
         self.ws = websocket
         self.store = store
         self.host: SessionHost = store.host
         self.session_id = session_id
+        self.read_only = read_only
         self.watcher = Watcher()
         self.send_lock = asyncio.Lock()
 
@@ -107,6 +109,9 @@ class Connection:
 
     async def handle(self, message: ClientMessage) -> None:
         sid, host = self.session_id, self.host
+        if self.read_only and not isinstance(message, SubscribeMessage):
+            await self.error(f"type: this link can only watch; {message.type} needs the session's own link")
+            return
         if isinstance(message, PlayMessage):
             await host.play(sid, message.epochs_per_second)
         elif isinstance(message, PauseMessage):
@@ -180,3 +185,16 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
         return
     store.touch(session_id)
     await connection.run()
+
+
+@router.websocket("/api/watch/{token}/stream")
+async def watch_stream(websocket: WebSocket, token: str) -> None:
+    """Presenter mode: the session's frames, read-only (only subscribe is accepted)."""
+    store: SessionStore = websocket.app.state.store
+    await websocket.accept()
+    try:
+        session_id = store.watched_session(token)
+    except NotFound:
+        await Connection(websocket, store, "", read_only=True).close_not_found()
+        return
+    await Connection(websocket, store, session_id, read_only=True).run()

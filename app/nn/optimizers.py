@@ -45,6 +45,16 @@ class Optimizer:
         self.state.clear()
         self.steps = 0
 
+    def state_dict(self) -> dict[str, object]:
+        """A copy of the optimizer's state (velocities, moments, step count)."""
+        return {"steps": self.steps, "slots": {i: {k: v.copy() for k, v in s.items()} for i, s in self.state.items()}}
+
+    def load_state_dict(self, state: dict[str, object]) -> None:
+        slots = state["slots"]
+        assert isinstance(slots, dict)
+        self.state = {i: {k: v.copy() for k, v in s.items()} for i, s in slots.items()}
+        self.steps = int(state["steps"])  # type: ignore[call-overload]
+
     def _slot(self, index: int, name: str, like: Array) -> Array:
         slots = self.state.setdefault(index, {})
         buf = slots.get(name)

@@ -1,0 +1,118 @@
+"""Loss landscapes: what gradient descent walks across.
+
+Two 1-D models small enough to draw the whole surface over their two
+parameters (b, w):
+
+    logistic   o = sigmoid(b + w x), mean binary cross-entropy
+    linear     o = b + w x,          mean squared error (a quadratic bowl,
+                                     with a closed-form minimum)
+
+and, for any network, a 2-D slice of the real loss through the current
+weights along two random directions, filter-normalised as in Li et al.,
+"Visualizing the Loss Landscape of Neural Nets" (2018).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from app.nn.model import MLP
+
+Array = NDArray[np.float64]
+Kind = Literal["logistic", "linear"]
+
+
+def one_d_data(kind: Kind, samples: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """x in about [-3, 3]; labels 0/1 (logistic, split near x = 0.5) or values 1.5 x - 1 (linear)."""
+    x = rng.uniform(-3.0, 3.0, samples)
+    if kind == "logistic":
+        y = (x + rng.normal(0.0, 0.3 + 2.0 * noise, samples) > 0.5).astype(np.float64)
+    else:
+        y = 1.5 * x - 1.0 + rng.normal(0.0, 0.2 + 2.0 * noise, samples)
+    return x, y
+
+
+def loss_and_gradient(kind: Kind, x: Array, y: Array, b: float, w: float) -> tuple[float, float, float]:
+    """Mean loss and its gradient (dL/db, dL/dw) at one point."""
+    z = b + w * x
+    if kind == "logistic":
+        loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
+        r = 0.5 * np.tanh(0.5 * z) + 0.5 - y
+        return loss, float(r.mean()), float((r * x).mean())
+    r = z - y
+    return float(np.mean(r * r)), float(2 * r.mean()), float(2 * (r * x).mean())
+
+
+def surface(kind: Kind, x: Array, y: Array, b_axis: Array, w_axis: Array) -> Array:
+    """The mean loss over a grid: rows follow w, columns follow b."""
+    z = b_axis[None, :, None] + w_axis[:, None, None] * x[None, None, :]
+    if kind == "logistic":
+        return np.mean(np.logaddexp(0.0, z) - y * z, axis=2)
+    r = z - y
+    return np.mean(r * r, axis=2)
+
+
+def descend(kind: Kind, x: Array, y: Array, start: tuple[float, float], learning_rate: float, steps: int) -> Array:
+    """Full-batch gradient descent from ``start``: rows of (b, w, loss), the start included.
+
+    Stops early when the parameters stop being finite (a rate too large diverges).
+    """
+    b, w = start
+    path = []
+    with np.errstate(all="ignore"):  # a diverging path overflows on its way out; it stops there
+        for _ in range(steps + 1):
+            loss, db, dw = loss_and_gradient(kind, x, y, b, w)
+            if not np.isfinite([b, w, loss]).all():
+                break
+            path.append((b, w, loss))
+            b, w = b - learning_rate * db, w - learning_rate * dw
+    return np.array(path)
+
+
+def least_squares(x: Array, y: Array) -> tuple[float, float]:
+    """The closed-form minimum (b*, w*) of the mean squared error."""
+    design = np.stack([np.ones_like(x), x], axis=1)
+    (b, w), *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(b), float(w)
+
+
+def filter_normalised_direction(model: MLP, rng: np.random.Generator) -> Array:
+    """A random direction in parameter space, each unit's incoming weights scaled to that unit's norm.
+
+    Biases get no component (as in Li et al.).
+    """
+    direction = np.zeros_like(model.params)
+    at = 0
+    for layer in model.layers:
+        d = rng.normal(size=layer.W.shape)
+        d *= np.linalg.norm(layer.W, axis=0) / np.maximum(np.linalg.norm(d, axis=0), 1e-12)
+        direction[at : at + layer.W.size] = d.ravel()
+        at += layer.W.size
+    return direction
+
+
+def random_slice(
+    model: MLP, objective: Callable[[], float], resolution: int, span: float, rng: np.random.Generator
+) -> tuple[Array, Array]:
+    """The objective at params + a d1 + b d2 for a, b in [-span, span]; params are left as they were.
+
+    Returns the axis and a (resolution x resolution) grid, rows following b.
+    """
+    d1 = filter_normalised_direction(model, rng)
+    d2 = filter_normalised_direction(model, rng)
+    centre = model.params.copy()
+    axis = np.linspace(-span, span, resolution)
+    grid = np.empty((resolution, resolution))
+    try:
+        with np.errstate(all="ignore"):
+            for i, beta in enumerate(axis):
+                for j, alpha in enumerate(axis):
+                    model.params[:] = centre + alpha * d1 + beta * d2
+                    grid[i, j] = objective()
+    finally:
+        model.params[:] = centre
+    return axis, grid
