@@ -448,5 +448,6 @@ class LessonOut(LessonSummary):
     text: str
     try_: list[str] = Field(alias="try", serialization_alias="try")
     config: Config
-    compare: Config | None
+    compare: Config | None = Field(description="The second run of a compare lesson, resolved.")
+    changes: dict[str, object] | None = Field(description="What the second run changes in the first.")
     flags: dict[str, object]

@@ -32,6 +32,7 @@ async def get_lesson(name: str) -> LessonOut:
             "try": lesson.try_,
             "config": lesson.resolved(),
             "compare": lesson.compared(),
+            "changes": lesson.compare,
             "flags": lesson.flags,
         }
     )

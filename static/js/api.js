@@ -50,6 +50,25 @@ async function request(method, path, { json, body, headers, query } = {}) {
   return payload;
 }
 
+async function requestText(path) {
+  let response;
+  try {
+    response = await fetch(path);
+  } catch (err) {
+    throw new ApiError(0, "cannot reach the server: is it still running?");
+  }
+  if (!response.ok) {
+    let detail = response.statusText;
+    try {
+      detail = (await response.json()).detail;
+    } catch (err) {
+      /* keep the status text */
+    }
+    throw new ApiError(response.status, detail);
+  }
+  return response.text();
+}
+
 const session = (id) => `/api/sessions/${encodeURIComponent(id)}`;
 
 export const api = {
@@ -73,6 +92,21 @@ export const api = {
   setWeight: (id, edit) => request("PATCH", `${session(id)}/network`, { json: edit }),
   boundary: (id, query) => request("GET", `${session(id)}/boundary`, { query }),
   frame: (id, query) => request("GET", `${session(id)}/frame`, { query }),
+  gradcheck: (id) => request("GET", `${session(id)}/gradcheck`),
+  collapsed: (id) => request("GET", `${session(id)}/collapsed`),
+  health: (id) => request("GET", `${session(id)}/health`),
+  slice: (id, query) => request("GET", `${session(id)}/landscape`, { query }),
+  checkpoints: (id) => request("GET", `${session(id)}/checkpoints`),
+  checkpoint: (id, epoch) => request("GET", `${session(id)}/checkpoints/${epoch}`),
+  restore: (id, epoch) => request("POST", `${session(id)}/checkpoints/${epoch}/restore`),
+  restoreBest: (id) => request("POST", `${session(id)}/restore-best`),
+  code: (id, kind) => requestText(`${session(id)}/export/${kind}`),
+  landscape: (kind, body) => request("POST", `/api/landscapes/${kind}`, { json: body }),
+  lessons: () => request("GET", "/api/lessons"),
+  lesson: (name) => request("GET", `/api/lessons/${encodeURIComponent(name)}`),
+  watchLink: (id) => request("POST", `${session(id)}/watch`),
+  watched: (token) => request("GET", `/api/watch/${encodeURIComponent(token)}`),
+  watchedData: (token, decimals = 3) => request("GET", `/api/watch/${encodeURIComponent(token)}/data`, { query: { decimals } }),
   saveRun: (id, title) => request("POST", "/api/runs", { json: { session_id: id, title } }),
   openRun: (slug) => request("POST", `/api/runs/${encodeURIComponent(slug)}/open`),
 };

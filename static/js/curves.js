@@ -105,6 +105,16 @@ export class Curves {
     if (this.ready) this.Plotly.react(this.el, this.traces(), this.el.layout);
   }
 
+  // Early stopping: a dashed line at the epoch with the lowest test loss.
+  setBest(epoch) {
+    if (!this.ready || epoch === this.best) return;
+    this.best = epoch;
+    const shapes = epoch === null || epoch === undefined ? [] : [
+      { type: "line", xref: "x", yref: "paper", x0: epoch, x1: epoch, y0: 0, y1: 1, line: { color: "#137333", width: 1, dash: "dash" } },
+    ];
+    this.Plotly.relayout(this.el, { shapes });
+  }
+
   // Regression has no accuracy: its panel then shows only the learning rate.
   setTask(task) {
     const regression = task === "regression";

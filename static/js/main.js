@@ -9,25 +9,26 @@ import { Controls } from "./controls.js";
 import { Curves } from "./curves.js";
 import { decodeMap, decodeNeurons } from "./frames.js";
 import { NetworkDiagram } from "./network.js";
+import { plotlyReady } from "./plotly.js";
 import { decodeState, encodeState } from "./state.js";
 import { buildThumbnails } from "./thumbnails.js";
 import { PollingTransport, StreamTransport } from "./transport.js";
+import { Views } from "./views.js";
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 const ERASE_RADIUS = 0.6;
 
+function mergeDeep(base, patch) {
+  const out = JSON.parse(JSON.stringify(base));
+  for (const [key, value] of Object.entries(patch)) {
+    out[key] = value && typeof value === "object" && !Array.isArray(value) && out[key] && typeof out[key] === "object" ? mergeDeep(out[key], value) : value;
+  }
+  return out;
+}
+
 // What decides the points: the dataset settings, and the run seed when the data have no seed of their own.
 function dataKey(config) {
   return JSON.stringify([config.dataset, config.dataset.seed === null ? config.seed : null]);
-}
-
-function plotlyReady() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  const script = document.getElementById("plotly-script");
-  return new Promise((resolve, reject) => {
-    script.addEventListener("load", () => resolve(window.Plotly));
-    script.addEventListener("error", () => reject(new Error("plotly.js did not load")));
-  });
 }
 
 function formatNumber(x, digits = 4) {
@@ -50,6 +51,11 @@ class Playground {
     this.transport = null;
     this.notice = null;
     this.runSlug = document.body.dataset.run || null;
+    this.watchToken = document.body.dataset.watch || null;
+    this.lessonName = document.body.dataset.lesson || null;
+    this.lesson = null;
+    this.mirror = null; // a compare run that follows the transport controls
+    this.scrubbing = false;
     this.boundary = new BoundaryPlot($("boundary"), { onClick: (x, y) => this.clickPlot(x, y) });
     this.curves = new Curves($("loss-chart"));
     this.controls = new Controls(
@@ -69,8 +75,14 @@ class Playground {
   }
 
   async start() {
-    const { config, flags, errors } = decodeState(location.search);
+    const { config: linked, flags, errors } = decodeState(location.search);
+    let config = linked;
     this.flags = flags;
+    if (this.lessonName) {
+      this.lesson = await api.lesson(this.lessonName);
+      config = mergeDeep(this.lesson.config, linked);
+      for (const [key, value] of Object.entries(this.lesson.flags)) if (!new URLSearchParams(location.search).has(key)) this.flags[key] = value;
+    }
     this.applyFlags();
     this.options = await api.options();
     this.defaults = { ...this.options.defaults, datasetClasses: Object.fromEntries(this.options.datasets.map((d) => [d.name, d.classes])) };
@@ -79,6 +91,8 @@ class Playground {
     $("speed").value = ["1", "5", "10", "20", "50", "100", "max"].includes(String(flags.speed)) ? String(flags.speed) : "20";
     this.thumbs = buildThumbnails($("datasets"), this.options.datasets, (name) => this.selectDataset(name));
     this.bindButtons();
+    this.views = new Views(this);
+    if (this.watchToken) return this.startWatching();
     const session = await this.openSession(config, errors);
     this.sessionId = session.id;
     window.addEventListener("pagehide", () => this.transport && this.transport.close());
@@ -97,7 +111,60 @@ class Playground {
       })
       .catch((err) => this.error(`${err.message}: the plots cannot be drawn.`));
     this.loadHistory();
-    if (flags.autoplay) this.play();
+    if (this.lesson) this.showLesson();
+    if (this.flags.autoplay) this.play();
+  }
+
+  // Presenter mode: follow someone else's session; nothing here can change it.
+  async startWatching() {
+    document.body.classList.add("watching");
+    const view = await api.watched(this.watchToken).catch((err) => {
+      this.error(`${err.message}.`);
+      return null;
+    });
+    if (!view) return;
+    this.applyConfig(view.config);
+    this.showState(view.state);
+    this.transport = await new StreamTransport(null, {
+      onFrame: (frame) => this.onFrame(frame),
+      onError: (detail) => this.error(detail),
+      onClosed: () => this.warn("The presenter's session ended or the connection dropped. Reload to try again."),
+      subscribe: this.subscription(),
+      path: `/api/watch/${encodeURIComponent(this.watchToken)}/stream`,
+    })
+      .open()
+      .catch((err) => this.error(err.message));
+    this.warn("Watching the presenter's session live. It updates by itself; the controls are the presenter's.");
+    plotlyReady().then((Plotly) => {
+      this.boundary.init(Plotly);
+      this.curves.init(Plotly);
+      if (this.data) this.drawPoints();
+      this.drawn = null;
+      this.scheduleRender();
+    });
+  }
+
+  showLesson() {
+    const lesson = this.lesson;
+    $("lesson").hidden = false;
+    document.querySelector(".data").classList.add("lesson-mode");
+    $("lesson-number").textContent = `Lesson ${lesson.number} of 12`;
+    $("lesson-title").textContent = lesson.title;
+    $("lesson-text").textContent = lesson.text;
+    $("lesson-try").replaceChildren(...lesson.try.map((t) => Object.assign(document.createElement("li"), { textContent: t })));
+    document.title = `${lesson.title} · Neural Playground`;
+    api.lessons().then((all) => {
+      const at = all.findIndex((l) => l.name === lesson.name);
+      for (const [id, other, arrow] of [["lesson-prev", all[at - 1], "← "], ["lesson-next", all[at + 1], " →"]]) {
+        const link = $(id);
+        if (!other) continue;
+        link.href = `/lessons/${other.name}`;
+        link.textContent = arrow === "← " ? `${arrow}${other.number}` : `${other.number}${arrow}`;
+        link.title = other.title;
+      }
+    });
+    $("toggle-data").addEventListener("click", () => document.querySelector(".data").classList.toggle("show-data"));
+    if (lesson.view !== "network") this.views.select(lesson.view);
   }
 
   async openSession(config, errors) {
@@ -179,6 +246,7 @@ class Playground {
     }
     this.latest = frame;
     this.playing = frame.state.status === "training";
+    this.views?.onFrame(frame);
     this.scheduleRender();
   }
 
@@ -199,7 +267,7 @@ class Playground {
       this.curves.append(this.pendingTail);
       this.pendingTail = [];
     }
-    if (frame === this.drawn) return;
+    if (frame === this.drawn || this.scrubbing) return;
     this.drawn = frame;
     const map = decodeMap(frame.boundary);
     this.outputMap = map;
@@ -209,6 +277,22 @@ class Playground {
     else if (this.hovered.kind === "hidden") this.refreshHovered();
     this.network.update(frame.weights.layers, decodeNeurons(frame.neurons), map);
     $("boundary").dataset.version = String(frame.version);
+  }
+
+  // Force a full redraw of the latest frame (after scrubbing, say).
+  redraw() {
+    this.drawn = null;
+    this.hovered = null;
+    this.scheduleRender();
+  }
+
+  // A checkpoint's maps and weights in the big view and the diagram (the run is untouched).
+  showCheckpoint(view) {
+    const map = decodeMap(view.boundary);
+    const options = this.controls.view;
+    const pixels = boundaryPixels(map, { task: this.config.dataset.classes ? "classification" : "regression", discretize: options.discretize, palette: options.palette });
+    this.boundary.drawPixels(pixels, map.resolution);
+    this.network.update(view.weights.layers, decodeNeurons(view.neurons), map);
   }
 
   drawOutput() {
@@ -225,7 +309,17 @@ class Playground {
     this.playing = state.status === "training";
     $("play").classList.toggle("active", this.playing);
     $("pause").classList.toggle("active", !this.playing);
+    this.showBest(state);
     this.updateStatus(state);
+  }
+
+  showBest(state) {
+    const best = state.best_epoch;
+    const useful = best !== null && best !== undefined && best < state.epoch;
+    $("best-epoch").textContent = useful ? `Lowest test loss ${formatNumber(state.best_test_loss)} at epoch ${best}` : "";
+    $("restore-best").hidden = !useful;
+    $("restore-best").textContent = useful ? `Restore epoch ${best}` : "Restore best";
+    this.curves.setBest(useful ? best : null);
   }
 
   updateStatus(state) {
@@ -265,6 +359,7 @@ class Playground {
   }
 
   async loadHistory() {
+    if (!this.sessionId) return;
     try {
       const records = await api.history(this.sessionId);
       this.curves.reset(records);
@@ -284,12 +379,13 @@ class Playground {
     this.thumbs.select(config.dataset.name);
     this.curves.setTask(classes === null ? "regression" : "classification");
     if (!before || dataKey(before) !== dataKey(config)) this.loadData();
+    if (before && this.views?.views.compare && JSON.stringify(before) !== JSON.stringify(config)) this.views.views.compare.follow();
     this.updateUrl();
   }
 
   async loadData() {
     try {
-      this.data = await api.data(this.sessionId);
+      this.data = this.watchToken ? await api.watchedData(this.watchToken) : await api.data(this.sessionId);
       this.drawPoints();
     } catch (err) {
       this.error(err.message);
@@ -322,6 +418,12 @@ class Playground {
   }
 
   updateUrl() {
+    if (this.watchToken) return;
+    if (this.lesson) {
+      const query = encodeState(this.config, { ...this.flags, ...this.viewFlags(), speed: $("speed").value }, this.defaults);
+      history.replaceState(null, "", `${location.pathname}${query ? `?${query}` : ""}`);
+      return;
+    }
     if (this.runSlug && this.runConfig === undefined) this.runConfig = JSON.stringify(this.config);
     if (this.runSlug && this.runConfig === JSON.stringify(this.config)) return;
     this.runSlug = null;
@@ -455,6 +557,7 @@ class Playground {
   play() {
     this.clearNotice();
     this.transport && this.transport.play(this.speed());
+    this.mirror?.play(this.speed());
   }
 
   // A passing remark gives way once the user acts; errors and warnings stay their time.
@@ -464,14 +567,27 @@ class Playground {
 
   pause() {
     this.transport && this.transport.pause();
+    this.mirror?.pause();
+  }
+
+  step(steps, unit) {
+    this.transport && this.transport.step(steps, unit);
+    this.mirror?.step(steps, unit);
+  }
+
+  reset() {
+    this.transport && this.transport.reset();
+    this.mirror?.reset();
   }
 
   bindButtons() {
     $("play").addEventListener("click", () => this.play());
     $("pause").addEventListener("click", () => this.pause());
-    $("step").addEventListener("click", () => this.transport && this.transport.step(1, "batch"));
-    $("step-epoch").addEventListener("click", () => this.transport && this.transport.step(1, "epoch"));
-    $("reset").addEventListener("click", () => this.transport && this.transport.reset());
+    $("step").addEventListener("click", () => this.step(1, "batch"));
+    $("step-epoch").addEventListener("click", () => this.step(1, "epoch"));
+    $("reset").addEventListener("click", () => this.reset());
+    $("present").addEventListener("click", () => this.present());
+    $("restore-best").addEventListener("click", () => this.restoreBest());
     $("speed").addEventListener("change", () => {
       this.flags.speed = $("speed").value;
       if (this.playing) this.play();
@@ -497,9 +613,9 @@ class Playground {
       if (this.playing) this.pause();
       else this.play();
     } else if (event.key === "s") {
-      this.transport && this.transport.step(1, "batch");
+      this.step(1, "batch");
     } else if (event.key === "r") {
-      this.transport && this.transport.reset();
+      this.reset();
     } else if (event.key === "Escape") {
       $("popover").hidden = true;
     }
@@ -512,7 +628,7 @@ class Playground {
     if (node.kind === "input") {
       this.boundary.drawPixels(featurePixels(node.feature, 100, this.controls.view.palette), 100);
       this.tooltip(null);
-    } else if (node.kind === "hidden") {
+    } else if (node.kind === "hidden" && this.sessionId) {
       this.refreshHovered(true);
     }
   }
@@ -615,6 +731,25 @@ class Playground {
   share() {
     const url = this.runSlug ? `${location.origin}/r/${this.runSlug}` : this.shareUrl();
     this.offerLink("It opens this demo, data and seed included.", url);
+  }
+
+  async present() {
+    try {
+      const link = await api.watchLink(this.sessionId);
+      this.offerLink("Students who open it watch this session live, read-only.", `${location.origin}${link.url}`);
+    } catch (err) {
+      this.error(err.message);
+    }
+  }
+
+  async restoreBest() {
+    try {
+      this.pause();
+      const result = await api.restoreBest(this.sessionId);
+      this.say(`Back at epoch ${result.state.epoch}, the lowest test loss.`);
+    } catch (err) {
+      this.error(err.message);
+    }
   }
 
   async saveRun() {

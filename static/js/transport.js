@@ -5,9 +5,10 @@
 import { api } from "./api.js";
 
 export class StreamTransport {
-  constructor(sessionId, { onFrame, onError, onClosed, subscribe }) {
+  constructor(sessionId, { onFrame, onError, onClosed, subscribe, path }) {
     this.kind = "stream";
     this.sessionId = sessionId;
+    this.path = path || `/api/sessions/${encodeURIComponent(sessionId)}/stream`;
     this.onFrame = onFrame;
     this.onError = onError;
     this.onClosed = onClosed;
@@ -18,7 +19,7 @@ export class StreamTransport {
   // Resolves once open; rejects if the socket cannot be opened.
   open() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${location.host}/api/sessions/${encodeURIComponent(this.sessionId)}/stream`;
+    const url = `${scheme}://${location.host}${this.path}`;
     return new Promise((resolve, reject) => {
       let opened = false;
       const socket = new WebSocket(url);

@@ -1,0 +1,82 @@
+// Gradient health: per-layer gradient norms over time, and dead or saturated units.
+
+import { api } from "../api.js";
+import { plotlyReady } from "../plotly.js";
+import { el } from "../dom.js";
+
+const COLORS = ["#0877bd", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#f59322"];
+
+export class HealthView {
+  constructor(app, root) {
+    this.app = app;
+    this.root = root;
+    this.norms = el("div", { className: "plot short", testid: "health-norms" });
+    this.units = el("div", { className: "plot short", testid: "health-units" });
+    this.note = el("p", { className: "muted", testid: "health-note" });
+    root.append(
+      el("p", {}, "The size of each layer's gradient (log scale): when it shrinks layer by layer on its way back, the first layers barely learn. Below: the share of units that pass no gradient — ReLUs that are dead, sigmoid or tanh units that are saturated."),
+      this.norms,
+      this.note,
+      this.units,
+    );
+    this.last = 0;
+  }
+
+  show() {
+    this.refresh();
+  }
+
+  hide() {}
+
+  onFrame() {
+    if (this.root.isConnected && Date.now() - this.last > 1500) this.refresh();
+  }
+
+  async refresh() {
+    this.last = Date.now();
+    const Plotly = await plotlyReady();
+    let health;
+    try {
+      health = await api.health(this.app.sessionId);
+    } catch (err) {
+      this.note.textContent = err.message;
+      return;
+    }
+    const points = [...health.history];
+    if (!points.length || points[points.length - 1].epoch !== health.epoch) points.push({ epoch: health.epoch, layers: health.layers });
+    const count = health.layers.length;
+    const traces = Array.from({ length: count }, (_, k) => ({
+      x: points.map((p) => p.epoch),
+      y: points.map((p) => Math.max(p.layers[k].weight_grad_norm, 1e-12)),
+      name: k === count - 1 ? "output" : `layer ${k + 1}`,
+      mode: "lines+markers",
+      line: { color: COLORS[k % COLORS.length] },
+      marker: { size: 4 },
+    }));
+    const layout = {
+      margin: { l: 45, r: 8, t: 8, b: 28 },
+      yaxis: { type: "log", title: { text: "‖∂L/∂W‖", font: { size: 10 } }, exponentformat: "power" },
+      xaxis: { title: { text: "epoch", font: { size: 10 } } },
+      legend: { font: { size: 9 } },
+      paper_bgcolor: "rgba(0,0,0,0)",
+    };
+    Plotly.react(this.norms, traces, layout, { displayModeBar: false, responsive: true });
+    const first = health.layers[0].weight_grad_norm;
+    const last = health.layers[count - 1].weight_grad_norm;
+    this.note.textContent = count > 1 && first > 0 ? `Now the output layer's gradient is ${(last / first).toPrecision(3)}× the first layer's.` : "";
+    const hidden = health.layers.slice(0, -1);
+    const share = hidden.map((l) => (l.dead ?? l.saturated ?? 0) * 100);
+    const kind = health.activation === "relu" ? "dead" : ["sigmoid", "tanh"].includes(health.activation) ? "saturated" : null;
+    Plotly.react(
+      this.units,
+      [{ type: "bar", x: hidden.map((_, k) => `layer ${k + 1}`), y: share, marker: { color: "#f59322" } }],
+      {
+        margin: { l: 45, r: 8, t: 22, b: 28 },
+        title: { text: kind ? `${kind} units (%)` : `${health.activation} units neither die nor saturate`, font: { size: 11 } },
+        yaxis: { range: [0, 100] },
+        paper_bgcolor: "rgba(0,0,0,0)",
+      },
+      { displayModeBar: false, responsive: true },
+    );
+  }
+}
