@@ -11,6 +11,9 @@ class FieldError(ValueError):
         self.loc = loc
         self.message = message
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[str | int, ...], str]]:
+        return type(self), (self.loc, self.message)
+
 
 class NotFound(LookupError):
     """Something named in a request does not exist (HTTP 404); the message says what."""
@@ -18,6 +21,9 @@ class NotFound(LookupError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return NotFound, (self.message,)
 
 
 class PayloadTooLarge(Exception):

@@ -2,7 +2,9 @@
 
 Every computation on a session (a training chunk, a frame, a read) runs in
 a small pool of compute threads while holding that session's lock, so the
-event loop only schedules and never computes. Mutating operations (steps,
+event loop only schedules and never computes. In a worker process (``inline``)
+it runs on the loop itself, each piece after a yield so that sessions take
+turns: there the loop has nothing else to do. Mutating operations (steps,
 configuration, reset, play ticks) also hold the session's *operation* lock
 for their whole duration: two step requests never interleave, yet frames
 and reads still get in between the chunks of a long request.
@@ -46,6 +48,7 @@ from app.training import MAX_STEPS, Session, Unit
 T = TypeVar("T")
 
 MIN_TICK_FPS, MAX_TICK_FPS = 10, 60
+TICKS_PER_FRAME = 2  # play ticks twice per watcher frame, so every frame finds news
 MAX_LAG_SECONDS = 0.25
 
 
@@ -79,7 +82,7 @@ class Slot:
 
     def tick_rate(self) -> int:
         fastest = max(self.watchers.values(), default=MIN_TICK_FPS)
-        return min(max(fastest, MIN_TICK_FPS), MAX_TICK_FPS)
+        return min(max(TICKS_PER_FRAME * fastest, MIN_TICK_FPS), MAX_TICK_FPS)
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,10 @@ class FrameOut:
 
 
 class SessionHost:
-    def __init__(self, compute_threads: int = 2, chunk_seconds: float = 0.015) -> None:
+    def __init__(self, compute_threads: int = 2, chunk_seconds: float = 0.015, inline: bool = False) -> None:
         self._slots: dict[str, Slot] = {}
-        self._executor = ThreadPoolExecutor(max_workers=compute_threads, thread_name_prefix="compute")
+        self.inline = inline
+        self._executor = None if inline else ThreadPoolExecutor(compute_threads, thread_name_prefix="compute")
         self._watcher_ids = itertools.count(1)
         self.chunk_seconds = chunk_seconds
 
@@ -105,7 +109,15 @@ class SessionHost:
             raise SessionNotFound(session_id)
         return slot
 
-    async def _compute(self, slot: Slot, fn: Callable[[Session], T]) -> T:
+    async def _compute(self, slot: Slot, fn: Callable[[Session], T], turn: bool = False) -> T:
+        """Run ``fn`` on the session. Inline, short work (frames, reads) runs at once, while
+        training (``turn``) first lets everything else that is ready go: frames stay on time
+        and, when there is too little CPU, it is training that slows down, evenly."""
+        if self.inline:
+            if turn:
+                await asyncio.sleep(0)
+            return fn(slot.session)
+
         def locked() -> T:
             with slot.lock:
                 return fn(slot.session)
@@ -113,6 +125,8 @@ class SessionHost:
         return await asyncio.get_running_loop().run_in_executor(self._executor, locked)
 
     async def _run(self, fn: Callable[[], T]) -> T:
+        if self.inline:
+            return fn()
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
 
     def _bump(self, slot: Slot, config: bool = False) -> None:
@@ -140,9 +154,6 @@ class SessionHost:
 
     def ids(self) -> list[str]:
         return list(self._slots)
-
-    def watched(self) -> set[str]:
-        return {sid for sid, slot in self._slots.items() if slot.watchers}
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -176,7 +187,8 @@ class SessionHost:
     async def close(self) -> None:
         for sid in list(self._slots):
             await self.delete(sid)
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
 
     # ---- reads ----------------------------------------------------------------------------
 
@@ -344,13 +356,13 @@ class SessionHost:
             await waiter
         return await self._compute(slot, lambda s: self._frame(slot, since_epoch, maps, config_version))
 
-    def add_watcher(self, session_id: str, fps: int) -> int:
+    async def add_watcher(self, session_id: str, fps: int) -> int:
         slot = self._slot(session_id)
         watcher = next(self._watcher_ids)
         slot.watchers[watcher] = fps
         return watcher
 
-    def set_watcher_fps(self, session_id: str, watcher: int, fps: int) -> None:
+    async def set_watcher_fps(self, session_id: str, watcher: int, fps: int) -> None:
         slot = self._slots.get(session_id)
         if slot is not None and watcher in slot.watchers:
             slot.watchers[watcher] = fps
@@ -394,15 +406,16 @@ class SessionHost:
             return await self.view(session_id)
 
     async def step(self, session_id: str, steps: int, unit: Unit) -> dict[str, Any]:
-        """Train ``steps`` batches or epochs, in fair chunks; returns the state after."""
+        """Train ``steps`` batches or epochs, in fair chunks; returns the state after.
+
+        Counters and metrics change only under the operation lock, which this holds,
+        so reading them here needs no trip to a compute thread.
+        """
         slot = self._slot(session_id)
         async with slot.op_lock:
-            if unit == "epoch":
-                batches = await self._compute(slot, lambda s: s.batches_for_epochs(steps))
-            else:
-                batches = steps
+            batches = slot.session.batches_for_epochs(steps) if unit == "epoch" else steps
             await self._train(slot, batches)
-            return await self._compute(slot, lambda s: frames.state_view(s, slot.playing))
+            return frames.state_view(slot.session, slot.playing)
 
     def _chunk(self, slot: Slot) -> int:
         return min(MAX_STEPS, max(1, int(self.chunk_seconds / max(slot.seconds_per_batch, 1e-7))))
@@ -412,7 +425,7 @@ class SessionHost:
         remaining = batches
         while remaining > 0 and not slot.deleted:
             k = min(remaining, self._chunk(slot))
-            seconds, diverged = await self._compute(slot, lambda s, k=k: _timed_step(s, k))
+            seconds, diverged = await self._compute(slot, lambda s, k=k: _timed_step(s, k), turn=True)
             slot.seconds_per_batch = 0.7 * slot.seconds_per_batch + 0.3 * (seconds / k)
             remaining -= k
             self._bump(slot)
@@ -440,8 +453,10 @@ class SessionHost:
         self._bump(slot)
 
     async def _play(self, slot: Slot) -> None:
+        """Ticks on a fixed schedule (not a fixed pause after each chunk, which drifts)."""
         try:
             last = time.monotonic()
+            tick_due = last
             owed = 0.0
             while slot.speed is not None and not slot.deleted:
                 speed = slot.speed
@@ -465,9 +480,13 @@ class SessionHost:
                         break
                 if math.isinf(speed):
                     await asyncio.sleep(0)
-                else:
+                    continue
+                period = 1.0 / slot.tick_rate()
+                tick_due = max(tick_due + period, time.monotonic() - period)
+                delay = tick_due - time.monotonic()
+                if delay > 0:
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(slot.wake.wait(), 1.0 / slot.tick_rate())
+                        await asyncio.wait_for(slot.wake.wait(), delay)
         finally:
             slot.player = None
 

@@ -26,7 +26,8 @@ from app.assets import asset_version, resource_dir, shared_plotly
 from app.errors import FieldError, NotFound, PayloadTooLarge
 from app.host import SessionHost
 from app.sessions import CapacityError, SessionStore
-from app.settings import Settings
+from app.settings import Settings, worker_count
+from app.shards import ShardedHost
 from app.storage import RunStore
 
 log = logging.getLogger("neural_playground")
@@ -99,7 +100,13 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        host = SessionHost(settings.compute_threads, settings.chunk_seconds)
+        workers = worker_count(settings)
+        host: SessionHost | ShardedHost
+        if workers:
+            host = await ShardedHost.start(workers, settings.chunk_seconds)
+            log.info("sessions run in %d worker processes", workers)
+        else:
+            host = SessionHost(settings.compute_threads, settings.chunk_seconds)
         app.state.store = SessionStore(host, settings.max_sessions, settings.session_ttl, clock)
         app.state.runs = await asyncio.to_thread(RunStore, settings.db)
         # Read (and compress) plotly.js in the background: health answers at once.

@@ -8,6 +8,7 @@ which is several times faster than float64 for tanh and exp.
 from __future__ import annotations
 
 import base64
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,9 +35,67 @@ def grid_features(features: tuple[str, ...], resolution: int) -> NDArray[np.floa
     return out
 
 
-def to_uint8(unit: NDArray[np.floating]) -> NDArray[np.uint8]:
-    """Values in [0, 1] to bytes 0..255 (clipped)."""
-    scaled = np.multiply(unit, 255.0, dtype=np.float32)
+@lru_cache(maxsize=32)
+def grid_features_t(features: tuple[str, ...], resolution: int) -> NDArray[np.float32]:
+    """The same grid transposed: (len(features), R*R), C-contiguous and read-only."""
+    out = np.ascontiguousarray(grid_features(features, resolution).T)
+    out.flags.writeable = False
+    return out
+
+
+_workspace = threading.local()
+
+
+def _buffer(shape: tuple[int, int], slot: int) -> NDArray[np.float32]:
+    """A float32 scratch array reused by this thread (fresh big arrays cost page faults)."""
+    buffers: dict[tuple[int, int, int], NDArray[np.float32]] = _workspace.__dict__.setdefault("buffers", {})
+    key = (slot, *shape)
+    buf = buffers.get(key)
+    if buf is None:
+        if len(buffers) > 64:
+            buffers.clear()
+        buf = buffers[key] = np.empty(shape, dtype=np.float32)
+    return buf
+
+
+def grid_layers(model: MLP, features: tuple[str, ...], resolution: int) -> list[NDArray[np.float32]]:
+    """Every layer's output over the grid in float32, laid out (units, R*R): hidden activations,
+    then the raw scores. The arrays are scratch space, valid until this thread's next call.
+
+    Units-major layout keeps bias additions and activations on long contiguous rows, and is
+    exactly the plane-major order the maps are sent in.
+    """
+    a = grid_features_t(features, resolution)
+    out: list[NDArray[np.float32]] = []
+    last = len(model.layers) - 1
+    for k, layer in enumerate(model.layers):
+        z = _buffer((layer.fan_out, a.shape[1]), k)
+        np.matmul(layer.W.T.astype(np.float32), a, out=z)
+        z += layer.b.astype(np.float32)[:, None]
+        if k < last:
+            model.activation.apply_inplace(z)
+        out.append(z)
+        a = z
+    return out
+
+
+def apply_head(head: str, scores: NDArray[np.float32]) -> None:
+    """The output's squashing function, in place, on (outputs, n) scores."""
+    if head == "sigmoid":
+        scores *= 0.5
+        np.tanh(scores, out=scores)
+        scores *= 0.5
+        scores += 0.5
+    elif head == "softmax":
+        scores -= scores.max(axis=0, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=0, keepdims=True)
+
+
+def to_uint8(unit: NDArray[np.floating], inplace: bool = False) -> NDArray[np.uint8]:
+    """Values in [0, 1] to bytes 0..255 (clipped, rounded); ``inplace`` may overwrite ``unit``."""
+    scaled = unit if inplace and unit.dtype == np.float32 else np.array(unit, dtype=np.float32)
+    scaled *= 255.0
     np.clip(scaled, 0.0, 255.0, out=scaled)
     return np.rint(scaled, out=scaled).astype(np.uint8)
 
@@ -47,7 +106,11 @@ def b64(data: NDArray[np.uint8]) -> str:
 
 @dataclass(frozen=True)
 class OutputMap:
-    """The output over the grid: ``planes`` x R x R values in [0, 1] (or ``range``)."""
+    """The output over the grid: ``planes`` x R x R values in [0, 1] (or ``range``).
+
+    ``values`` may be scratch space (see grid_layers): encode the map before the
+    next map is made in the same thread.
+    """
 
     resolution: int
     planes: int
@@ -70,7 +133,8 @@ class OutputMap:
         if self.value_range is not None:
             doc["range"] = list(self.value_range)
         if fmt == "uint8":
-            doc["data"] = b64(to_uint8(self.unit()))
+            # unit() is a fresh array for regression; the probabilities themselves stay as they are.
+            doc["data"] = b64(to_uint8(self.unit(), inplace=self.value_range is not None))
         else:
             r = self.resolution
             doc["values"] = np.round(self.values.astype(np.float64), 6).reshape(self.planes, r, r).tolist()
@@ -78,14 +142,14 @@ class OutputMap:
 
 
 def output_map(model: MLP, loss: Loss, features: tuple[str, ...], resolution: int, regression: bool) -> OutputMap:
-    scores = model.activations(grid_features(features, resolution))[-1]
-    out = loss.output(scores)  # (R*R, k)
+    scores = grid_layers(model, features, resolution)[-1]  # (k, R*R), scratch
+    apply_head(loss.head, scores)
     if regression:
-        lo, hi = float(out.min()), float(out.max())
+        lo, hi = float(scores.min()), float(scores.max())
         if not (np.isfinite(lo) and np.isfinite(hi)):
             lo, hi = 0.0, 0.0
-        return OutputMap(resolution, 1, out.T, (round(lo, 6), round(hi, 6)))
-    return OutputMap(resolution, out.shape[1], out.T, None)
+        return OutputMap(resolution, 1, scores, (round(lo, 6), round(hi, 6)))
+    return OutputMap(resolution, scores.shape[0], scores, None)
 
 
 def neuron_maps(model: MLP, features: tuple[str, ...], resolution: int) -> list[dict[str, object]]:
@@ -95,16 +159,17 @@ def neuron_maps(model: MLP, features: tuple[str, ...], resolution: int) -> list[
     byte b stands for the value (b / 127.5 - 1) * scale. Scales are at least 1,
     so bounded units (tanh, sigmoid) keep their absolute colouring.
     """
-    acts = model.activations(grid_features(features, resolution))[:-1]
     layers: list[dict[str, object]] = []
-    for a in acts:
-        scale = np.maximum(np.abs(a).max(axis=0), 1.0)
-        unit = (a / scale + 1.0) * 0.5
+    for a in grid_layers(model, features, resolution)[:-1]:  # (units, R*R), scratch
+        scale = np.maximum(np.abs(a).max(axis=1), 1.0)
+        a /= scale[:, None]
+        a += 1.0
+        a *= 0.5
         layers.append(
             {
-                "units": int(a.shape[1]),
+                "units": int(a.shape[0]),
                 "scales": [round(float(s), 4) for s in scale],
-                "data": b64(to_uint8(unit.T)),
+                "data": b64(to_uint8(a, inplace=True)),
             }
         )
     return layers

@@ -18,6 +18,7 @@ from typing import Any
 from app.config import Config
 from app.errors import NotFound
 from app.host import SessionHost, SessionNotFound
+from app.shards import ShardedHost
 
 
 class WatchNotFound(NotFound):
@@ -34,7 +35,7 @@ class CapacityError(Exception):
 class SessionStore:
     def __init__(
         self,
-        host: SessionHost,
+        host: SessionHost | ShardedHost,
         capacity: int = 200,
         ttl: float = 1800.0,
         clock: Callable[[], float] = time.monotonic,
@@ -44,6 +45,7 @@ class SessionStore:
         self.ttl = ttl
         self.clock = clock
         self._last_used: dict[str, float] = {}
+        self._watchers: dict[str, int] = {}  # session id -> open sockets
         self._watch_tokens: dict[str, str] = {}  # watch token -> session id
 
     def __len__(self) -> int:
@@ -78,7 +80,10 @@ class SessionStore:
 
     def touch(self, session_id: str) -> str:
         """Mark a session used now; raises SessionNotFound for unknown ids."""
-        if session_id not in self._last_used or session_id not in self.host:
+        if session_id not in self.host:
+            self._last_used.pop(session_id, None)  # lost with a worker process, say
+            raise SessionNotFound(session_id)
+        if session_id not in self._last_used:
             raise SessionNotFound(session_id)
         self._last_used[session_id] = self.clock()
         return session_id
@@ -111,9 +116,19 @@ class SessionStore:
         for token in [t for t, sid in self._watch_tokens.items() if sid == session_id]:
             del self._watch_tokens[token]
 
+    def watching(self, session_id: str, change: int) -> None:
+        """A socket started (+1) or stopped (-1) watching: watched sessions never expire."""
+        count = self._watchers.get(session_id, 0) + change
+        if count > 0:
+            self._watchers[session_id] = count
+        else:
+            self._watchers.pop(session_id, None)
+        if session_id in self._last_used:
+            self._last_used[session_id] = self.clock()
+
     def expired(self) -> list[str]:
-        now, watched = self.clock(), self.host.watched()
-        return [sid for sid, t in self._last_used.items() if now - t > self.ttl and sid not in watched]
+        now = self.clock()
+        return [sid for sid, t in self._last_used.items() if now - t > self.ttl and sid not in self._watchers]
 
     async def sweep(self) -> list[str]:
         """Delete every expired session; returns their ids."""
@@ -128,7 +143,6 @@ class SessionStore:
 
     def retry_after(self) -> int:
         """Seconds until the first idle session may expire (at least 1)."""
-        watched = self.host.watched()
-        due = [t + self.ttl for sid, t in self._last_used.items() if sid not in watched]
+        due = [t + self.ttl for sid, t in self._last_used.items() if sid not in self._watchers]
         wait = (min(due) - self.clock()) if due else self.ttl
         return max(1, math.ceil(wait))

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def worker_count(settings: Settings) -> int:
+    if settings.workers is not None:
+        return settings.workers
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 0 if cores < 2 else min(cores, 8)
 
 
 def default_db_path() -> Path:
@@ -22,7 +30,14 @@ class Settings(BaseSettings):
     max_sessions: int = Field(200, ge=1)
     session_ttl: float = Field(1800.0, gt=0, description="seconds an unused session lives")
     sweep_interval: float = Field(30.0, gt=0)
-    compute_threads: int = Field(2, ge=1, le=64)
+    workers: int | None = Field(
+        None,
+        ge=0,
+        le=64,
+        description="worker processes for sessions; 0 keeps them in the server process, "
+        "unset means one per core (none on a single core)",
+    )
+    compute_threads: int = Field(2, ge=1, le=64, description="threads for sessions kept in the server process")
     chunk_seconds: float = Field(0.015, gt=0, le=1.0, description="compute per training chunk")
     max_upload_bytes: int = Field(1_000_000, ge=1)
     max_upload_rows: int = Field(5000, ge=1)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 
 from app.config import Config
 from app.training import Session
+
+# Apps built by tests keep their sessions in-process unless a test asks for workers.
+os.environ.setdefault("NEURAL_PLAYGROUND_WORKERS", "0")
 
 
 def make_session(**overrides: Any) -> Session:

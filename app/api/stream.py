@@ -12,6 +12,7 @@ slow client gets fewer, newer frames and never a backlog.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -96,16 +97,22 @@ class Connection:
         await self.send(json.dumps({"type": "error", "detail": detail}))
 
     async def frames(self) -> None:
-        """Send the newest frame whenever the client is ready for one, at most ``fps`` a second."""
+        """Send the newest frame whenever the client is ready for one, ``fps`` a second at most.
+
+        Frames are due on a fixed schedule, so a frame that comes late does not push
+        every later one back; a client that fell far behind starts afresh, no burst.
+        """
         version, epoch, config_version = -1, 0, -1
         due = time.monotonic()
         while True:
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
             frame = await self.host.next_frame(self.session_id, version, epoch, self.watcher.maps, config_version)
             await self.send(frame.text)
             version, epoch, config_version = frame.version, frame.epoch, frame.config_version
             interval = 1.0 / self.watcher.fps
-            due = max(due + interval, time.monotonic())
-            await asyncio.sleep(due - time.monotonic())
+            due = max(due + interval, time.monotonic() - interval)
 
     async def handle(self, message: ClientMessage) -> None:
         sid, host = self.session_id, self.host
@@ -128,10 +135,11 @@ class Connection:
         elif isinstance(message, SubscribeMessage):
             self.watcher.fps = message.fps
             self.watcher.maps = MapSettings(message.boundary_resolution, message.neuron_resolution)
-            host.set_watcher_fps(sid, self.watcher_id, message.fps)
+            await host.set_watcher_fps(sid, self.watcher_id, message.fps)
 
     async def run(self) -> None:
-        self.watcher_id = self.host.add_watcher(self.session_id, self.watcher.fps)
+        self.watcher_id = await self.host.add_watcher(self.session_id, self.watcher.fps)
+        self.store.watching(self.session_id, +1)
         sender = asyncio.create_task(self.frames())
         receiver = asyncio.create_task(self.receive())
         try:
@@ -145,9 +153,10 @@ class Connection:
         finally:
             sender.cancel()
             receiver.cancel()
-            await self.host.remove_watcher(self.session_id, self.watcher_id)
-            if self.session_id in self.store:
-                self.store.touch(self.session_id)
+            self.store.watching(self.session_id, -1)
+            # Shielded: the last watcher's leaving must pause play even if this task is being cancelled.
+            with contextlib.suppress(SessionNotFound, asyncio.CancelledError):
+                await asyncio.shield(self.host.remove_watcher(self.session_id, self.watcher_id))
 
     async def receive(self) -> None:
         while True:

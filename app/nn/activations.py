@@ -37,6 +37,14 @@ class Activation:
     df: Callable[[Array, Array], Array]
     inactive: Literal["dead", "saturated"] | None = None
     peak_slope: float = 1.0
+    f_inplace: Callable[[Array], None] | None = None  # the same f, overwriting its argument
+
+    def apply_inplace(self, z: Array) -> None:
+        """z := f(z) without a new array (big maps pay dearly for fresh memory)."""
+        if self.f_inplace is not None:
+            self.f_inplace(z)
+        elif not self.is_identity:
+            z[...] = self.f(z)
 
     @property
     def is_identity(self) -> bool:
@@ -49,6 +57,13 @@ class Activation:
 def sigmoid(z: Array) -> Array:
     # The tanh form never overflows, unlike 1 / (1 + exp(-z)).
     return 0.5 * np.tanh(0.5 * z) + 0.5
+
+
+def _sigmoid_inplace(z: Array) -> None:
+    z *= 0.5
+    np.tanh(z, out=z)
+    z *= 0.5
+    z += 0.5
 
 
 def _linear(z: Array) -> Array:
@@ -132,15 +147,15 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         Activation("linear", _linear, _linear_d),
-        Activation("relu", _relu, _relu_d, inactive="dead"),
+        Activation("relu", _relu, _relu_d, inactive="dead", f_inplace=lambda z: np.maximum(z, 0.0, out=z)),
         Activation("leaky_relu", _leaky, _leaky_d),
-        Activation("tanh", np.tanh, _tanh_d, inactive="saturated"),
-        Activation("sigmoid", sigmoid, _sigmoid_d, inactive="saturated", peak_slope=0.25),
+        Activation("tanh", np.tanh, _tanh_d, inactive="saturated", f_inplace=lambda z: np.tanh(z, out=z)),
+        Activation("sigmoid", sigmoid, _sigmoid_d, inactive="saturated", peak_slope=0.25, f_inplace=_sigmoid_inplace),
         Activation("elu", _elu, _elu_d),
         Activation("softplus", _softplus, _softplus_d),
         Activation("gelu", _gelu, _gelu_d),
         Activation("swish", _swish, _swish_d),
-        Activation("sine", np.sin, _sine_d),
+        Activation("sine", np.sin, _sine_d, f_inplace=lambda z: np.sin(z, out=z)),
     )
 }
 

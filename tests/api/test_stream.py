@@ -118,7 +118,10 @@ def test_last_watcher_leaving_pauses_play(client: TestClient, sid: str) -> None:
         frame(ws)
         ws.send_json({"type": "play", "speed": "max"})
         until(ws, lambda f: f["state"]["status"] == "training")
-    state = client.get(f"/api/sessions/{sid}").json()["state"]
+    for _ in range(200):  # the server notices the socket has gone a moment later
+        state = client.get(f"/api/sessions/{sid}").json()["state"]
+        if state["status"] == "ready":
+            break
     assert state["status"] == "ready"
     assert client.post(f"/api/sessions/{sid}/step").json()["step"] == state["step"] + 1
 

@@ -64,10 +64,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     db = tmp_path_factory.mktemp("e2e") / "runs.sqlite3"
     log = (tmp_path_factory.mktemp("e2e-log") / "server.log").open("w")
+    # Sessions in two worker processes, as the server runs by default on a multi-core machine.
+    env = {**os.environ, "NEURAL_PLAYGROUND_WORKERS": "2"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
