@@ -70,7 +70,7 @@ async def serve(sock: socket.socket, chunk_seconds: float) -> None:
             rpc.write(writer, (call_id, True, result))
         except asyncio.CancelledError:
             return
-        except Exception as exc:  # noqa: BLE001 - every failure goes back to the caller
+        except Exception as exc:
             rpc.write(writer, (call_id, False, exc))
         finally:
             calls.pop(call_id, None)
