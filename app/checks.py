@@ -75,7 +75,9 @@ def collapse(session: Session, resolution: int = 50) -> dict[str, Any]:
     x W + b over a grid of the view.
     """
     if session.config.activation != "linear":
-        raise FieldError(("activation",), "a network collapses to one affine map only with the linear activation")
+        raise FieldError(
+            ("config", "activation"), "a network collapses to one affine map only with the linear activation"
+        )
     model = session.model
     weights = np.eye(model.sizes[0])
     biases = np.zeros(model.sizes[0])

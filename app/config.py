@@ -257,7 +257,8 @@ def merge(config: Config, patch: dict[str, Any]) -> Config:
         for key in ("classes", "points", "labels"):
             base["dataset"].pop(key, None)
         new_name = new_dataset["name"]
-        if new_name in DATASETS and DATASETS[new_name].task != config.task and "loss" not in patch:
+        known = isinstance(new_name, str) and new_name in DATASETS
+        if known and DATASETS[new_name].task != config.task and "loss" not in patch:
             base.pop("loss", None)
     return Config.model_validate(_deep_merge(base, patch))
 

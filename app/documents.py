@@ -63,7 +63,10 @@ def session_from_document(document: dict[str, Any] | ModelDocument) -> Session:
     params = np.empty_like(model.params)
     w_at, b_at = 0, model.n_weights
     for k, (given, layer) in enumerate(zip(doc.layers, model.layers, strict=True)):
-        weights = np.asarray(given.weights, dtype=np.float64)
+        try:
+            weights = np.asarray(given.weights, dtype=np.float64)
+        except ValueError:
+            raise FieldError(("layers", k, "weights"), "rows of different lengths") from None
         biases = np.asarray(given.biases, dtype=np.float64)
         if weights.shape != layer.W.shape:
             raise FieldError(("layers", k, "weights"), f"expected {layer.fan_in} rows of {layer.fan_out}")

@@ -78,7 +78,8 @@ class Slot:
 
     @property
     def playing(self) -> bool:
-        return self.speed is not None
+        """Training on its own: asked to play, or still finishing the chunk it was on."""
+        return self.speed is not None or self.player is not None
 
     def tick_rate(self) -> int:
         fastest = max(self.watchers.values(), default=MIN_TICK_FPS)

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from app import __version__
@@ -56,7 +57,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(FieldError)
     async def field_invalid(request: Request, exc: FieldError) -> JSONResponse:
-        loc = list(exc.loc) if exc.loc and exc.loc[0] in ("body", "query", "path", "header") else ["body", *exc.loc]
+        # "config" names the session's own config (the request was fine, the session cannot do it).
+        places = ("body", "query", "path", "header", "config")
+        loc = list(exc.loc) if exc.loc and exc.loc[0] in places else ["body", *exc.loc]
         return JSONResponse({"detail": [{"loc": loc, "msg": exc.message, "type": "value_error"}]}, status_code=422)
 
     @app.exception_handler(NotFound)
@@ -70,6 +73,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PayloadTooLarge)
     async def too_large(request: Request, exc: PayloadTooLarge) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=413)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI answers 400 for bodies it cannot even parse (bad UTF-8, nesting too deep).
+            detail = [{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+            return JSONResponse({"detail": detail}, status_code=422)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

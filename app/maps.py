@@ -68,14 +68,15 @@ def grid_layers(model: MLP, features: tuple[str, ...], resolution: int) -> list[
     a = grid_features_t(features, resolution)
     out: list[NDArray[np.float32]] = []
     last = len(model.layers) - 1
-    for k, layer in enumerate(model.layers):
-        z = _buffer((layer.fan_out, a.shape[1]), k)
-        np.matmul(layer.W.T.astype(np.float32), a, out=z)
-        z += layer.b.astype(np.float32)[:, None]
-        if k < last:
-            model.activation.apply_inplace(z)
-        out.append(z)
-        a = z
+    with np.errstate(over="ignore", invalid="ignore"):  # float32 saturates on huge weights; maps clip
+        for k, layer in enumerate(model.layers):
+            z = _buffer((layer.fan_out, a.shape[1]), k)
+            np.matmul(layer.W.T.astype(np.float32), a, out=z)
+            z += layer.b.astype(np.float32)[:, None]
+            if k < last:
+                model.activation.apply_inplace(z)
+            out.append(z)
+            a = z
     return out
 
 

@@ -51,15 +51,21 @@ class HistoryRecord(WireIn):
     penalty: float = 0.0
 
 
+Parameter = Annotated[float, Field(ge=-1e6, le=1e6)]
+
+
 class LayerParams(WireIn):
-    """One Dense layer: weights are fan_in rows x fan_out columns."""
+    """One Dense layer: weights are fan_in rows x fan_out columns, each value within ±1e6."""
 
     activation: str = Field(description="The layer's activation; the output layer names its head.")
+    weights: list[list[Parameter]]
+    biases: list[Parameter]
+
+
+class LayerWithGradients(Wire):
+    activation: str
     weights: list[list[float]]
     biases: list[float]
-
-
-class LayerWithGradients(LayerParams):
     weight_gradients: list[list[float]] = Field(
         description="d(mean training loss + penalty)/d(weights) at the current weights."
     )
@@ -403,6 +409,9 @@ class CheckpointView(Wire):
     weights: WeightsView
 
 
+Bound = Annotated[float, Field(ge=-100.0, le=100.0)]
+
+
 class LandscapeIn(WireIn):
     samples: int = Field(100, ge=5, le=2000)
     noise: float = Field(0.2, ge=0.0, le=1.0)
@@ -413,7 +422,9 @@ class LandscapeIn(WireIn):
         (-4.0, -3.0), description="(b, w) where descent starts."
     )
     resolution: int = Field(61, ge=5, le=201)
-    extent: tuple[float, float, float, float] = Field((-6.0, 6.0, -5.0, 7.0), description="b from, b to, w from, w to.")
+    extent: tuple[Bound, Bound, Bound, Bound] = Field(
+        (-6.0, 6.0, -5.0, 7.0), description="b from, b to, w from, w to; each in -100..100."
+    )
 
 
 class LandscapeOut(Wire):

@@ -25,16 +25,21 @@ def parse_points_csv(text: str, max_rows: int) -> tuple[list[list[float]], list[
     """
     points: list[list[float]] = []
     labels: list[int] = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [c.strip() for c in row]
-        if not any(cells):
-            continue
-        if number == 1 and tuple(c.lower() for c in cells) == HEADER:
-            continue
-        if len(points) >= max_rows:
-            raise TooLarge(f"more than {max_rows} rows")
-        points.append(_point(cells, number))
-        labels.append(_label(cells[2], number))
+    rows = csv.reader(io.StringIO(text))
+    try:
+        for row in rows:
+            number = rows.line_num
+            cells = [c.strip() for c in row]
+            if not any(cells):
+                continue
+            if number == 1 and tuple(c.lower() for c in cells) == HEADER:
+                continue
+            if len(points) >= max_rows:
+                raise TooLarge(f"more than {max_rows} rows")
+            points.append(_point(cells, number))
+            labels.append(_label(cells[2], number))
+    except csv.Error as exc:
+        raise FieldError(("body", "line", rows.line_num), f"line {rows.line_num}: not CSV ({exc})") from None
     if len(points) < 2:
         raise FieldError(("body",), "the CSV needs at least 2 rows of x1,x2,label")
     return points, labels

@@ -40,7 +40,9 @@ async def get_dataset(
     if spec.generate is None:
         raise FieldError(("path", "name"), "the custom dataset has no generator: its points come from the user")
     k = classes if classes is not None else spec.classes
-    if spec.task == "classification" and not spec.min_classes <= k <= spec.max_classes:
+    if spec.task == "regression" and classes is not None:
+        raise FieldError(("query", "classes"), f"{name} is a regression dataset and has no classes")
+    if not spec.min_classes <= k <= spec.max_classes:
         raise FieldError(("query", "classes"), f"{name} takes {spec.min_classes}..{spec.max_classes} classes")
     points, labels = make(name, samples, noise, np.random.default_rng(np.random.SeedSequence([seed, 0])), k)
     return DatasetPoints(

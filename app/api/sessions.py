@@ -167,7 +167,7 @@ def _text(raw: bytes) -> str:
 def _json_points(raw: bytes, max_rows: int) -> tuple[list[list[float]], list[int]]:
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise FieldError(("body",), "not valid JSON") from None
     if isinstance(data, dict) and isinstance(data.get("points"), list) and len(data["points"]) > max_rows:
         raise PayloadTooLarge(f"more than {max_rows} points")
@@ -216,7 +216,7 @@ async def get_boundary(
     return await host.boundary(session_id, resolution, format, layer, unit)
 
 
-@router.post("/{session_id}/predict", response_model=PredictOut, response_model_exclude_none=True)
+@router.post("/{session_id}/predict", response_model=PredictOut, response_model_exclude_none=True, responses=NOT_FOUND)
 async def predict(session_id: SessionId, host: HostDep, body: PredictIn) -> dict[str, Any]:
     """Class probabilities (and predicted classes), or regression values, for any points."""
     return await host.predict(session_id, [list(p) for p in body.points])
@@ -236,7 +236,7 @@ async def get_frame(
     return Response(frame.text, media_type="application/json")
 
 
-@router.get("/{session_id}/export", response_model=ModelDocument, response_model_exclude_none=True)
+@router.get("/{session_id}/export", response_model=ModelDocument, response_model_exclude_none=True, responses=NOT_FOUND)
 async def export_session(session_id: SessionId, host: HostDep) -> dict[str, Any]:
     """The model document: config, weights and history. POST it to /api/sessions/import."""
     return await host.export(session_id)

@@ -21,7 +21,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from starlette.websockets import WebSocketState
 
-from app.errors import NotFound
+from app.errors import FieldError, NotFound
 from app.frames import MapSettings
 from app.host import SessionHost, SessionNotFound
 from app.schemas import (
@@ -66,9 +66,10 @@ def parse(text: str) -> ClientMessage:
     """Validate one client message; ValueError says what is wrong with it."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         raise ValueError('messages are JSON objects, like {"type": "play"}') from None
-    kind = MESSAGES.get(data.get("type")) if isinstance(data, dict) else None
+    name = data.get("type") if isinstance(data, dict) else None
+    kind = MESSAGES.get(name) if isinstance(name, str) else None
     if kind is None:
         raise ValueError(f"type: must be one of {', '.join(MESSAGES)}")
     try:
@@ -132,6 +133,8 @@ class Connection:
                 await host.patch(sid, message.config)
             except ValidationError as exc:
                 await self.error(f"config.{describe(exc)}")
+            except RecursionError:
+                await self.error("config: nested too deeply")
         elif isinstance(message, SubscribeMessage):
             self.watcher.fps = message.fps
             self.watcher.maps = MapSettings(message.boundary_resolution, message.neuron_resolution)
@@ -173,7 +176,10 @@ class Connection:
             except ValueError as exc:
                 await self.error(str(exc))
                 continue
-            await self.handle(parsed)
+            try:
+                await self.handle(parsed)
+            except FieldError as exc:
+                await self.error(str(exc))
 
     async def close_not_found(self) -> None:
         if self.ws.application_state == WebSocketState.CONNECTED:

@@ -115,11 +115,12 @@ class MLP:
         out: list[NDArray[np.floating]] = []
         a = x.astype(dtype, copy=False)
         act = self.activation.f
-        for k, layer in enumerate(self.layers):
-            z = np.dot(a, layer.W.astype(dtype))
-            z += layer.b.astype(dtype)
-            a = act(z) if k < len(self.layers) - 1 else z
-            out.append(a)
+        with np.errstate(over="ignore", invalid="ignore"):  # huge weights saturate; nothing to report
+            for k, layer in enumerate(self.layers):
+                z = np.dot(a, layer.W.astype(dtype))
+                z += layer.b.astype(dtype)
+                a = act(z) if k < len(self.layers) - 1 else z
+                out.append(a)
         return out
 
     def __repr__(self) -> str:
