@@ -204,6 +204,7 @@ def serve(args: argparse.Namespace) -> int:
 
     from app.main import create_app
     from app.settings import Settings
+    from app.wsproto import FastDeflateProtocol
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("db", args.db)) if v is not None}
     try:
@@ -215,6 +216,7 @@ def serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        ws=FastDeflateProtocol,
         ws_max_size=4 * settings.max_upload_bytes,
         ws_per_message_deflate=True,
         timeout_graceful_shutdown=3,

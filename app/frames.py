@@ -26,7 +26,7 @@ class MapSettings:
     """Resolutions a watcher asked for: the output map and each hidden unit's map."""
 
     boundary: int = 100
-    neurons: int = 20
+    neurons: int = 12
 
 
 def rounded(values: np.ndarray, decimals: int = 4) -> list[Any]:
@@ -45,17 +45,28 @@ def state_view(session: Session, playing: bool) -> dict[str, Any]:
     return state
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+def _with_data(doc: dict[str, object]) -> str:
+    """A map document as JSON, its base64 "data" spliced in: base64 never needs escaping,
+    and escaping-checking kilobytes of it is most of what json.dumps would spend."""
+    data = doc.pop("data")
+    return f'{_dumps(doc)[:-1]},"data":"{data}"}}'
+
+
 def body(session: Session, maps: MapSettings, version: int, config_version: int, playing: bool) -> str:
     """The shared part of a frame, encoded once per version and resolution."""
-    doc = {
-        "version": version,
-        "config_version": config_version,
-        "state": state_view(session, playing),
-        "boundary": session.output_map(maps.boundary).encode("uint8"),
-        "neurons": {"resolution": maps.neurons, "layers": session.neuron_maps(maps.neurons)},
-        "weights": weights_view(session),
-    }
-    return json.dumps(doc, separators=(",", ":"), allow_nan=False)
+    boundary, units = session.frame_maps(maps.boundary, maps.neurons)
+    layers = ",".join(_with_data(layer) for layer in units)
+    return (
+        f'{{"version":{version},"config_version":{config_version},'
+        f'"state":{_dumps(state_view(session, playing))},'
+        f'"boundary":{_with_data(boundary)},'
+        f'"neurons":{{"resolution":{maps.neurons},"layers":[{layers}]}},'
+        f'"weights":{_dumps(weights_view(session))}}}'
+    )
 
 
 def thin(records: list[Record], limit: int = TAIL_LIMIT) -> list[Record]:

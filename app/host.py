@@ -24,7 +24,6 @@ process can stand in for it behind the same interface.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import math
 import threading
@@ -48,8 +47,8 @@ from app.training import MAX_STEPS, Session, Unit
 T = TypeVar("T")
 
 MIN_TICK_FPS, MAX_TICK_FPS = 10, 60
-TICKS_PER_FRAME = 2  # play ticks twice per watcher frame, so every frame finds news
-MAX_LAG_SECONDS = 0.25
+TICKS_PER_FRAME = 1  # play ticks as often as the fastest watcher takes frames
+MAX_LAG_SECONDS = 0.2
 
 
 class SessionNotFound(NotFound):
@@ -70,7 +69,6 @@ class Slot:
     waiters: list[asyncio.Future[None]] = field(default_factory=list)
     speed: float | None = None  # epochs per second while playing; inf for "max"
     player: asyncio.Task[None] | None = None
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
     watchers: dict[int, int] = field(default_factory=dict)  # watcher id -> frames per second
     bodies: dict[MapSettings, tuple[int, str]] = field(default_factory=dict)
     seconds_per_batch: float = 1e-4
@@ -95,12 +93,13 @@ class FrameOut:
 
 
 class SessionHost:
-    def __init__(self, compute_threads: int = 2, chunk_seconds: float = 0.015, inline: bool = False) -> None:
+    def __init__(self, compute_threads: int = 2, chunk_seconds: float = 0.02, inline: bool = False) -> None:
         self._slots: dict[str, Slot] = {}
         self.inline = inline
         self._executor = None if inline else ThreadPoolExecutor(compute_threads, thread_name_prefix="compute")
         self._watcher_ids = itertools.count(1)
         self.chunk_seconds = chunk_seconds
+        self._training = 0  # sessions with training under way
 
     # ---- plumbing -------------------------------------------------------------------------
 
@@ -346,6 +345,16 @@ class SessionHost:
         m = maps or MapSettings()
         return await self._compute(slot, lambda s: self._frame(slot, since_epoch, m, config_version))
 
+    def ready_frame(
+        self, session_id: str, after_version: int, since_epoch: int, maps: MapSettings, config_version: int
+    ) -> FrameOut | None:
+        """Inline hosts only: the frame now if the session is newer than ``after_version``, else None."""
+        assert self.inline, "ready_frame computes on the caller's thread"
+        slot = self._slot(session_id)
+        if slot.version <= after_version:
+            return None
+        return self._frame(slot, since_epoch, maps, config_version)
+
     async def next_frame(
         self, session_id: str, after_version: int, since_epoch: int, maps: MapSettings, config_version: int
     ) -> FrameOut:
@@ -416,28 +425,39 @@ class SessionHost:
         async with slot.op_lock:
             batches = slot.session.batches_for_epochs(steps) if unit == "epoch" else steps
             await self._train(slot, batches)
+            await self._compute(slot, lambda s: s.refresh())
             return frames.state_view(slot.session, slot.playing)
 
     def _chunk(self, slot: Slot) -> int:
-        return min(MAX_STEPS, max(1, int(self.chunk_seconds / max(slot.seconds_per_batch, 1e-7))))
+        """Batches in one piece of training. Inline, every training session gets a piece per turn
+        of the loop, and the loop reads its sockets once per turn: the pieces share one budget,
+        so frame requests are answered within about ``chunk_seconds`` however many train."""
+        budget = self.chunk_seconds / max(1, self._training) if self.inline else self.chunk_seconds
+        return min(MAX_STEPS, max(1, int(budget / max(slot.seconds_per_batch, 1e-7))))
 
     async def _train(self, slot: Slot, batches: int) -> None:
-        """Run ``batches`` batches in chunks; the caller holds the operation lock."""
+        """Run ``batches`` batches in chunks; the caller holds the operation lock.
+
+        Metrics are refreshed at epoch ends only; callers that need them now ask.
+        """
         remaining = batches
-        while remaining > 0 and not slot.deleted:
-            k = min(remaining, self._chunk(slot))
-            seconds, diverged = await self._compute(slot, lambda s, k=k: _timed_step(s, k), turn=True)
-            slot.seconds_per_batch = 0.7 * slot.seconds_per_batch + 0.3 * (seconds / k)
-            remaining -= k
-            self._bump(slot)
-            if diverged:
-                return
+        self._training += 1
+        try:
+            while remaining > 0 and not slot.deleted:
+                k = min(remaining, self._chunk(slot))
+                seconds, diverged = await self._compute(slot, lambda s, k=k: _timed_step(s, k), turn=True)
+                slot.seconds_per_batch = 0.7 * slot.seconds_per_batch + 0.3 * (seconds / k)
+                remaining -= k
+                self._bump(slot)
+                if diverged:
+                    return
+        finally:
+            self._training -= 1
 
     async def play(self, session_id: str, speed: float) -> None:
         """Train continuously at ``speed`` epochs per second (math.inf: as fast as fair)."""
         slot = self._slot(session_id)
         slot.speed = speed
-        slot.wake.clear()
         if slot.player is None:
             slot.player = asyncio.create_task(self._play(slot), name=f"play-{session_id[:6]}")
         self._bump(slot)
@@ -448,7 +468,6 @@ class SessionHost:
         if not slot.playing:
             return
         slot.speed = None
-        slot.wake.set()
         if slot.player is not None:
             await asyncio.shield(slot.player)
         self._bump(slot)
@@ -468,7 +487,7 @@ class SessionHost:
                     per_second = speed * slot.session.steps_per_epoch
                     owed = min(owed + per_second * (now - last), per_second * MAX_LAG_SECONDS + 1.0)
                     last = now
-                    k = min(int(owed), self._chunk(slot))
+                    k = int(owed)  # all of it: _train cuts it into chunks that take turns
                     owed -= k
                 if k > 0:
                     async with slot.op_lock:
@@ -486,13 +505,14 @@ class SessionHost:
                 tick_due = max(tick_due + period, time.monotonic() - period)
                 delay = tick_due - time.monotonic()
                 if delay > 0:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(slot.wake.wait(), delay)
+                    await asyncio.sleep(delay)  # pause notices within a tick
         finally:
             slot.player = None
 
 
 def _timed_step(session: Session, batches: int) -> tuple[float, bool]:
-    start = time.perf_counter()
-    session.step(batches, "batch")
-    return time.perf_counter() - start, session.status == "diverged"
+    # CPU time, not wall time: on a busy machine wall time includes other processes' turns,
+    # and sessions measured in a bad moment would be given smaller (unfair) chunks.
+    start = time.thread_time()
+    session.step(batches, "batch", evaluate=False)
+    return time.thread_time() - start, session.status == "diverged"

@@ -142,8 +142,7 @@ class OutputMap:
         return doc
 
 
-def output_map(model: MLP, loss: Loss, features: tuple[str, ...], resolution: int, regression: bool) -> OutputMap:
-    scores = grid_layers(model, features, resolution)[-1]  # (k, R*R), scratch
+def _output(scores: NDArray[np.float32], loss: Loss, resolution: int, regression: bool) -> OutputMap:
     apply_head(loss.head, scores)
     if regression:
         lo, hi = float(scores.min()), float(scores.max())
@@ -153,15 +152,16 @@ def output_map(model: MLP, loss: Loss, features: tuple[str, ...], resolution: in
     return OutputMap(resolution, scores.shape[0], scores, None)
 
 
-def neuron_maps(model: MLP, features: tuple[str, ...], resolution: int) -> list[dict[str, object]]:
-    """Each hidden layer's units over the grid.
+def output_map(model: MLP, loss: Loss, features: tuple[str, ...], resolution: int, regression: bool) -> OutputMap:
+    return _output(grid_layers(model, features, resolution)[-1], loss, resolution, regression)
 
-    Per layer: {"units", "scales", "data"}; data is units x R x R bytes, and a
-    byte b stands for the value (b / 127.5 - 1) * scale. Scales are at least 1,
-    so bounded units (tanh, sigmoid) keep their absolute colouring.
-    """
+
+def _encode_units(hidden: list[NDArray[np.float32]]) -> list[dict[str, object]]:
+    """Per layer: {"units", "scales", "data"}; data is units x R x R bytes, and a byte b
+    stands for the value (b / 127.5 - 1) * scale. Scales are at least 1, so bounded units
+    (tanh, sigmoid) keep their absolute colouring. Overwrites ``hidden``."""
     layers: list[dict[str, object]] = []
-    for a in grid_layers(model, features, resolution)[:-1]:  # (units, R*R), scratch
+    for a in hidden:
         scale = np.maximum(np.abs(a).max(axis=1), 1.0)
         a /= scale[:, None]
         a += 1.0
@@ -174,6 +174,36 @@ def neuron_maps(model: MLP, features: tuple[str, ...], resolution: int) -> list[
             }
         )
     return layers
+
+
+def neuron_maps(model: MLP, features: tuple[str, ...], resolution: int) -> list[dict[str, object]]:
+    """Each hidden layer's units over an R x R grid of the view (see _encode_units)."""
+    return _encode_units(grid_layers(model, features, resolution)[:-1])
+
+
+@lru_cache(maxsize=16)
+def _sample(fine: int, coarse: int) -> NDArray[np.intp]:
+    """Flat indices of a coarse grid's points in a fine grid of the same view (nearest rows and columns)."""
+    pick = np.rint(np.linspace(0, fine - 1, coarse)).astype(np.intp)
+    return (pick[:, None] * fine + pick[None, :]).ravel()
+
+
+def frame_maps(
+    model: MLP, loss: Loss, features: tuple[str, ...], resolution: int, neuron_resolution: int, regression: bool
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The encoded output map and hidden-unit maps from one pass over the grid.
+
+    The units' coarse maps are read off the fine grid at its nearest points (at most half a
+    fine cell away), instead of from a second pass.
+    """
+    layers = grid_layers(model, features, max(resolution, neuron_resolution))
+    if neuron_resolution <= resolution:
+        index = _sample(resolution, neuron_resolution)
+        hidden = [np.take(a, index, axis=1) for a in layers[:-1]]
+        output = _output(layers[-1], loss, resolution, regression).encode("uint8")
+        return output, _encode_units(hidden)
+    units = _encode_units(layers[:-1])
+    return output_map(model, loss, features, resolution, regression).encode("uint8"), units
 
 
 def unit_map(model: MLP, features: tuple[str, ...], resolution: int, layer: int, unit: int) -> NDArray[np.floating]:

@@ -325,7 +325,7 @@ class SubscribeMessage(WireIn):
     type: Literal["subscribe"]
     fps: int = Field(20, ge=1, le=60)
     boundary_resolution: int = Field(100, ge=10, le=200)
-    neuron_resolution: int = Field(20, ge=4, le=50)
+    neuron_resolution: int = Field(12, ge=4, le=50)
 
 
 # ---- inspecting a session ---------------------------------------------------------------

@@ -38,7 +38,9 @@ class Settings(BaseSettings):
         "unset means one per core (none on a single core)",
     )
     compute_threads: int = Field(2, ge=1, le=64, description="threads for sessions kept in the server process")
-    chunk_seconds: float = Field(0.015, gt=0, le=1.0, description="compute per training chunk")
+    chunk_seconds: float = Field(
+        0.02, gt=0, le=1.0, description="training between turns: per chunk, or per round of a worker's sessions"
+    )
     max_upload_bytes: int = Field(1_000_000, ge=1)
     max_upload_rows: int = Field(5000, ge=1)
     log_level: str = "info"

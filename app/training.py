@@ -32,7 +32,7 @@ from app.config import Config, rebuild_needed
 from app.data import Split, load_split
 from app.errors import FieldError
 from app.history import History, Record, Thinned
-from app.maps import OutputMap, neuron_maps, output_map
+from app.maps import OutputMap, frame_maps, neuron_maps, output_map
 from app.nn import regularizers
 from app.nn.diagnostics import LayerHealth, layer_health
 from app.nn.features import feature_matrix
@@ -205,10 +205,12 @@ class Session:
         """Batches that end ``epochs`` more epochs, the first finishing the one under way."""
         return -(-(self.n_train - self._cursor) // self.batch_size) + (epochs - 1) * self.steps_per_epoch
 
-    def step(self, steps: int = 1, unit: Unit = "batch") -> None:
+    def step(self, steps: int = 1, unit: Unit = "batch", evaluate: bool = True) -> None:
         """Run ``steps`` batches, or until ``steps`` more epochs have ended.
 
-        Stops early if the run diverges. Metrics are fresh afterwards.
+        Stops early if the run diverges. Metrics are fresh afterwards, unless
+        ``evaluate`` is False: then they are as of the last epoch's end (the
+        server's play loop trains in small pieces and needs no more).
         """
         if not 1 <= steps <= MAX_STEPS:
             raise ValueError(f"steps must be in 1..{MAX_STEPS}")
@@ -218,7 +220,13 @@ class Session:
         with np.errstate(all="ignore"):
             if not self._run(self.batches_for_epochs(steps) if unit == "epoch" else steps):
                 return
-            if self._cursor != 0:
+        if evaluate:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Fresh metrics now, if the run stopped mid-epoch (epoch ends evaluate anyway)."""
+        if self._cursor != 0:
+            with np.errstate(all="ignore"):
                 self._record(append=False)
 
     def _run(self, count: int) -> bool:
@@ -407,8 +415,15 @@ class Session:
     def output_map(self, resolution: int = 100) -> OutputMap:
         return output_map(self.model, self.loss, self.features, resolution, self.config.task == "regression")
 
-    def neuron_maps(self, resolution: int = 20) -> list[dict[str, object]]:
+    def neuron_maps(self, resolution: int = 12) -> list[dict[str, object]]:
         return neuron_maps(self.model, self.features, resolution)
+
+    def frame_maps(
+        self, resolution: int = 100, neuron_resolution: int = 12
+    ) -> tuple[dict[str, object], list[dict[str, object]]]:
+        """The encoded output map and hidden-unit maps, from one pass over the view."""
+        regression = self.config.task == "regression"
+        return frame_maps(self.model, self.loss, self.features, resolution, neuron_resolution, regression)
 
     def full_gradient(self) -> None:
         """Fill model.grads with the gradient of the mean training loss plus the penalty."""

@@ -1,11 +1,15 @@
 """A worker process: a SessionHost serving calls from the server over an inherited socket.
 
-    python -m app.worker --fd 5 [--chunk-seconds 0.015]
+    python -m app.worker --fd 5 [--chunk-seconds 0.03]
 
 Each call is (id, method, args, kwargs) and gets (id, ok, result or exception);
 (id, "cancel") cancels a call (a watcher that left stops waiting for frames).
 Computation runs inline on this process's event loop: with one process per core
 there is no thread hand-off and no lock contention, only fair turns between sessions.
+
+Calls are read in the event loop's I/O callback, and a frame that is ready is
+answered there and then: a task would first wait for a whole turn of every
+session's training, twice.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import pickle
 import signal
 import socket
 from typing import Any
@@ -57,46 +62,85 @@ CALLABLE = frozenset(
 )
 
 
-async def serve(sock: socket.socket, chunk_seconds: float) -> None:
-    host = SessionHost(chunk_seconds=chunk_seconds, inline=True)
-    reader, writer = await asyncio.open_connection(sock=sock)
-    calls: dict[int, asyncio.Task[None]] = {}
+class WorkerProtocol(asyncio.Protocol):
+    def __init__(self, host: SessionHost, closed: asyncio.Future[None]) -> None:
+        self.host = host
+        self.closed = closed
+        self.buffer = bytearray()
+        self.calls: dict[int, asyncio.Task[None]] = {}
 
-    async def run(call_id: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport: asyncio.Transport = transport  # type: ignore[assignment]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        size = rpc.HEADER.size
+        while len(self.buffer) >= size:
+            (length,) = rpc.HEADER.unpack_from(self.buffer)
+            if len(self.buffer) < size + length:
+                return
+            message = pickle.loads(self.buffer[size : size + length])
+            del self.buffer[: size + length]
+            self.dispatch(message)
+
+    def reply(self, call_id: int, ok: bool, value: Any) -> None:
+        data = pickle.dumps((call_id, ok, value), protocol=pickle.HIGHEST_PROTOCOL)
+        self.transport.write(rpc.HEADER.pack(len(data)) + data)
+
+    def dispatch(self, message: tuple[Any, ...]) -> None:
+        if message[1] == "cancel":
+            task = self.calls.get(message[0])
+            if task is not None:
+                task.cancel()
+            return
+        call_id, method, args, kwargs = message
+        if method == "next_frame":
+            try:
+                frame = self.host.ready_frame(*args, **kwargs)
+            except Exception as exc:
+                self.reply(call_id, False, exc)
+                return
+            if frame is not None:
+                self.reply(call_id, True, frame)
+                return
+        self.calls[call_id] = asyncio.get_running_loop().create_task(self.run(call_id, method, args, kwargs))
+
+    async def run(self, call_id: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         try:
             if method not in CALLABLE:
                 raise AttributeError(f"no such call: {method}")
-            result = await getattr(host, method)(*args, **kwargs)
-            rpc.write(writer, (call_id, True, result))
+            result = await getattr(self.host, method)(*args, **kwargs)
+            self.reply(call_id, True, result)
         except asyncio.CancelledError:
             return
         except Exception as exc:
-            rpc.write(writer, (call_id, False, exc))
+            self.reply(call_id, False, exc)
         finally:
-            calls.pop(call_id, None)
+            self.calls.pop(call_id, None)
 
+
+async def serve(sock: socket.socket, chunk_seconds: float) -> None:
+    host = SessionHost(chunk_seconds=chunk_seconds, inline=True)
+    loop = asyncio.get_running_loop()
+    closed: asyncio.Future[None] = loop.create_future()
+    transport, protocol = await loop.create_connection(lambda: WorkerProtocol(host, closed), sock=sock)
     try:
-        while True:
-            message = await rpc.read(reader)
-            if message[1] == "cancel":
-                task = calls.get(message[0])
-                if task is not None:
-                    task.cancel()
-                continue
-            call_id, method, args, kwargs = message
-            calls[call_id] = asyncio.create_task(run(call_id, method, args, kwargs))
-    except asyncio.IncompleteReadError:
-        pass  # the server has gone: so do we
+        await closed  # the server has gone: so do we
     finally:
-        for task in calls.values():
+        for task in protocol.calls.values():
             task.cancel()
+        transport.close()
         await host.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--chunk-seconds", type=float, default=0.015)
+    parser.add_argument("--chunk-seconds", type=float, default=0.02)
     args = parser.parse_args()
     # Ctrl-C goes to the whole process group; the server shuts its workers down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

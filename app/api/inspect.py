@@ -63,7 +63,7 @@ async def checkpoint(
     host: HostDep,
     epoch: Annotated[int, Path(ge=0)],
     resolution: Annotated[int, Query(ge=10, le=200)] = 100,
-    neuron_resolution: Annotated[int, Query(ge=4, le=50)] = 20,
+    neuron_resolution: Annotated[int, Query(ge=4, le=50)] = 12,
 ) -> dict[str, Any]:
     """The maps and weights at a checkpoint, for scrubbing back; the run itself is untouched."""
     return await host.checkpoint_view(session_id, epoch, MapSettings(resolution, neuron_resolution))

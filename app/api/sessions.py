@@ -229,7 +229,7 @@ async def get_frame(
     since: Annotated[int, Query(ge=0, description="History epochs after this one go in history_tail")] = 0,
     config_version: Annotated[int, Query(description="The config is included unless this is current")] = -1,
     resolution: Annotated[int, Query(ge=10, le=200)] = 100,
-    neuron_resolution: Annotated[int, Query(ge=4, le=50)] = 20,
+    neuron_resolution: Annotated[int, Query(ge=4, le=50)] = 12,
 ) -> Response:
     """The latest frame, the same shape as the stream's: for clients that poll."""
     frame = await host.frame(session_id, since, MapSettings(resolution, neuron_resolution), config_version)

@@ -46,6 +46,8 @@ MESSAGES: dict[str, type[ClientMessage]] = {
     "subscribe": SubscribeMessage,
 }
 CLOSE_NOT_FOUND = 4404
+CATCH_UP = 3  # frames a late watcher may make up
+LEAD, MAX_LEAD = 0.5, 0.05  # ask for a frame this share of an interval (at most 50 ms) early
 
 
 @dataclass
@@ -101,19 +103,24 @@ class Connection:
         """Send the newest frame whenever the client is ready for one, ``fps`` a second at most.
 
         Frames are due on a fixed schedule, so a frame that comes late does not push
-        every later one back; a client that fell far behind starts afresh, no burst.
+        every later one back: up to ``CATCH_UP`` late frames are made up at once, and a
+        client that fell further behind starts afresh. Each frame is asked for a little
+        before it is due (``LEAD`` of the interval), so that a busy worker's turn does not
+        make it late; it is then held until due.
         """
         version, epoch, config_version = -1, 0, -1
         due = time.monotonic()
         while True:
-            delay = due - time.monotonic()
-            if delay > 0:
+            interval = 1.0 / self.watcher.fps
+            ask = due - min(LEAD * interval, MAX_LEAD)
+            if (delay := ask - time.monotonic()) > 0:
                 await asyncio.sleep(delay)
             frame = await self.host.next_frame(self.session_id, version, epoch, self.watcher.maps, config_version)
+            if (early := due - time.monotonic()) > 0:
+                await asyncio.sleep(early)
             await self.send(frame.text)
             version, epoch, config_version = frame.version, frame.epoch, frame.config_version
-            interval = 1.0 / self.watcher.fps
-            due = max(due + interval, time.monotonic() - interval)
+            due = max(due + interval, time.monotonic() - CATCH_UP * interval)
 
     async def handle(self, message: ClientMessage) -> None:
         sid, host = self.session_id, self.host

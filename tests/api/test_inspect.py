@@ -22,7 +22,7 @@ def test_checkpoints_scrub_and_branch(client: TestClient, sid: str) -> None:
     now = client.get(f"/api/sessions/{sid}/boundary").json()["data"]
     view = client.get(f"/api/sessions/{sid}/checkpoints/0", params={"resolution": 100}).json()
     assert view["epoch"] == 0 and view["boundary"]["data"] != now
-    assert len(base64.b64decode(view["neurons"]["layers"][0]["data"])) == 4 * 20 * 20
+    assert len(base64.b64decode(view["neurons"]["layers"][0]["data"])) == 4 * 12 * 12
     assert client.get(f"/api/sessions/{sid}").json()["state"]["epoch"] == 30  # scrubbing changes nothing
     assert client.get(f"/api/sessions/{sid}/checkpoints/99").status_code == 422
     branched = client.post(f"/api/sessions/{sid}/checkpoints/10/restore").json()

@@ -41,7 +41,7 @@ def test_first_frame_arrives_at_once_with_everything(client: TestClient, sid: st
     b = f["boundary"]
     assert b["resolution"] == 100 and b["planes"] == 1 and len(base64.b64decode(b["data"])) == 10_000
     layer = f["neurons"]["layers"][0]
-    assert layer["units"] == 4 and len(base64.b64decode(layer["data"])) == 4 * 20 * 20
+    assert layer["units"] == 4 and len(base64.b64decode(layer["data"])) == 4 * 12 * 12
     assert len(f["weights"]["layers"]) == 2
 
 
