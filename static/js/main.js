@@ -197,7 +197,7 @@ class Playground {
   }
 
   subscription() {
-    return { fps: Math.min(60, Math.max(1, this.flags.fps || 20)), boundary_resolution: 100, neuron_resolution: 20 };
+    return { fps: Math.min(60, Math.max(1, this.flags.fps || 20)), boundary_resolution: 100, neuron_resolution: 12 };
   }
 
   async connect() {
