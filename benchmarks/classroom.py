@@ -45,7 +45,9 @@ one asyncio process:
 
 Targets (a classroom on the 2-core machine): every client >= 10 frames/s and
 >= 5 epochs/s, p95 frame gap <= 200 ms, 0 errors, server RSS <= 1 GB
-(GB = 10^9 bytes). Each is printed with PASS or MISS.
+(GB = 10^9 bytes). Each is printed with PASS or MISS. A client subscribed at
+10 fps is sent exactly 10 frames a second, which arrival timestamps measure
+as 9.99x: the frame-rate check allows 0.5% for that.
 
 How to run
 ----------
@@ -109,6 +111,9 @@ FPS, SPEED = 10, 10.0
 RAMP_SECONDS, QUICK_RAMP_SECONDS = 5.0, 2.0
 WARMUP_SECONDS = 3.0
 TARGET_FPS = 10.0
+# A client subscribed at 10 fps is sent exactly 10 frames a second and no more; timestamps
+# taken as frames arrive measure that as 9.99x, so the frame-rate check allows 0.5%.
+FPS_TOLERANCE = 0.005
 TARGET_EPOCHS_PER_SECOND = 5.0
 TARGET_P95_GAP_MS = 200.0
 TARGET_RSS_BYTES = 1_000_000_000  # 1 GB, GB = 10^9 bytes
@@ -646,7 +651,7 @@ async def measure(server: Server, settings: Settings, out: TextIO) -> dict[str, 
 def verdicts(result: dict[str, Any]) -> list[dict[str, Any]]:
     stream, server = result["stream"], result["server"]
     rows = [
-        ("min frames/s per client", stream["fps"]["min"], ">=", TARGET_FPS),
+        ("min frames/s per client", stream["fps"]["min"], ">=", TARGET_FPS * (1 - FPS_TOLERANCE)),
         ("min epochs/s per session", stream["epochs_per_second"]["min"], ">=", TARGET_EPOCHS_PER_SECOND),
         ("p95 frame gap (ms)", stream["gap_ms"]["p95"], "<=", TARGET_P95_GAP_MS),
         ("errors", result["errors"]["count"], "<=", 0),
