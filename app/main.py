@@ -118,8 +118,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
             log.info("sessions run in %d worker processes", workers)
         else:
             host = SessionHost(settings.compute_threads, settings.chunk_seconds)
-        app.state.store = SessionStore(host, settings.max_sessions, settings.session_ttl, clock)
-        app.state.runs = await asyncio.to_thread(RunStore, settings.db)
+        prefix = settings.id_prefix
+        app.state.store = SessionStore(host, settings.max_sessions, settings.session_ttl, clock, prefix)
+        app.state.runs = await asyncio.to_thread(RunStore, settings.db, prefix)
         # Read (and compress) plotly.js in the background: health answers at once.
         app.state.plotly = asyncio.create_task(asyncio.to_thread(shared_plotly))
         sweeper = asyncio.create_task(_sweep_forever(app.state.store, settings.sweep_interval))
@@ -148,5 +149,6 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
     app.add_middleware(GZipMiddleware, minimum_size=800, compresslevel=6)
     for module in (meta, datasets, sessions, inspect, stream, watch, runs, landscapes, lessons, pages):
         app.include_router(module.router)
+    app.include_router(runs.session_router)
     app.mount(f"/static/{app.state.asset_version}", CachedStatic(directory=static), name="static")
     return app

@@ -274,9 +274,12 @@ class Frame(Wire):
     weights: WeightsView
 
 
-class RunIn(WireIn):
-    session_id: str = Field(max_length=64)
+class NewRun(WireIn):
     title: str = Field("", max_length=200)
+
+
+class RunIn(NewRun):
+    session_id: str = Field(max_length=64)
 
 
 class RunCreated(Wire):

@@ -39,8 +39,10 @@ class SessionStore:
         capacity: int = 200,
         ttl: float = 1800.0,
         clock: Callable[[], float] = time.monotonic,
+        prefix: str = "",
     ) -> None:
         self.host = host
+        self.prefix = prefix  # in front of every session id and watch token
         self.capacity = capacity
         self.ttl = ttl
         self.clock = clock
@@ -60,7 +62,7 @@ class SessionStore:
         # Check and insert with no await between them, so concurrent creates cannot overshoot.
         if len(self._last_used) >= self.capacity:
             raise CapacityError(self.retry_after())
-        session_id = secrets.token_urlsafe(16)
+        session_id = self.prefix + secrets.token_urlsafe(16)
         self._last_used[session_id] = self.clock()
         return session_id
 
@@ -100,7 +102,7 @@ class SessionStore:
         for token, sid in self._watch_tokens.items():
             if sid == session_id:
                 return token
-        token = secrets.token_urlsafe(16)
+        token = self.prefix + secrets.token_urlsafe(16)
         self._watch_tokens[token] = session_id
         return token
 

@@ -44,3 +44,13 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(1_000_000, ge=1)
     max_upload_rows: int = Field(5000, ge=1)
     log_level: str = "info"
+    instance: str = Field(
+        "",
+        pattern=r"^[a-z0-9]{0,8}$",
+        description="a short name put in front of session ids, watch tokens and run slugs (NAME-...), "
+        "so that a proxy in front of several servers can route each request to the one that holds it",
+    )
+
+    @property
+    def id_prefix(self) -> str:
+        return f"{self.instance}-" if self.instance else ""

@@ -37,8 +37,9 @@ class Run:
 
 
 class RunStore:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, prefix: str = "") -> None:
         self.path = Path(path)
+        self.prefix = prefix  # in front of every new slug
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as conn:
@@ -56,7 +57,7 @@ class RunStore:
         created = datetime.now(UTC).isoformat(timespec="seconds")
         with closing(self._connect()) as conn:
             for _ in range(5):
-                slug = secrets.token_urlsafe(6)
+                slug = self.prefix + secrets.token_urlsafe(6)
                 try:
                     with conn:
                         conn.execute(

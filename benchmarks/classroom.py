@@ -73,31 +73,22 @@ import asyncio
 import contextlib
 import itertools
 import json
-import math
 import os
-import platform
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
 
+import harness
 import httpx
 import psutil
 import websockets
+from harness import Server, ServerProbe, Snapshot, mark, percentile, running_server, server_settings
 from websockets.asyncio.client import ClientConnection, connect
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
-ENV_PREFIX = "NEURAL_PLAYGROUND_"
 SESSION_CONFIG: dict[str, Any] = {
     "dataset": {"name": "spiral", "samples": 500},
     "hidden_layers": [8, 8],
@@ -117,7 +108,6 @@ FPS_TOLERANCE = 0.005
 TARGET_EPOCHS_PER_SECOND = 5.0
 TARGET_P95_GAP_MS = 200.0
 TARGET_RSS_BYTES = 1_000_000_000  # 1 GB, GB = 10^9 bytes
-STARTUP_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 30.0
 SAMPLE_SECONDS = 1.0
 LAG_TICK_SECONDS = 0.05
@@ -141,141 +131,15 @@ class Settings:
     quick: bool
 
 
-# ---- the server -------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    port: int
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://{HOST}:{self.port}"
-
-    def log_tail(self, lines: int = 20) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no server log)"
-
-
-def start_server(workdir: Path) -> Server:
-    port = free_port()
-    log = workdir / "server.log"
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", HOST, "--port", str(port)]
-    command += ["--db", str(workdir / "runs.sqlite3")]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    return Server(process, port, log)
-
-
-def wait_healthy(server: Server, timeout: float = STARTUP_TIMEOUT) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {server.process.returncode}:\n{server.log_tail()}")
-        with contextlib.suppress(httpx.HTTPError):
-            response = httpx.get(f"{server.url}/api/health", timeout=1.0)
-            if response.status_code == 200:
-                return response.json()  # type: ignore[no-any-return]
-        time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer /api/health within {timeout:g} s:\n{server.log_tail()}")
-
-
-def stop_server(server: Server) -> None:
-    """SIGINT (uvicorn's graceful shutdown), then SIGKILL if it lingers."""
-    process = server.process
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=8)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
-@contextlib.contextmanager
-def running_server() -> Iterator[Server]:
-    with tempfile.TemporaryDirectory(prefix="np-classroom-bench-") as tmp:
-        server = start_server(Path(tmp))
-        try:
-            wait_healthy(server)
-            yield server
-        finally:
-            stop_server(server)
-
-
 # ---- watching the server's resources ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    at: float
-    cpu_seconds: float  # user + system, the server and its children
-    threads: dict[int, float]  # thread id -> user + system seconds (the server process)
-    rss: int
-
-
-class ServerProbe:
-    """psutil on the server's pid (and any children)."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.process = psutil.Process(pid)
-
-    def _tree(self) -> list[psutil.Process]:
-        with contextlib.suppress(psutil.Error):
-            return [self.process, *self.process.children(recursive=True)]
-        return [self.process]
-
-    def rss(self) -> int:
-        total = 0
-        for p in self._tree():
-            with contextlib.suppress(psutil.Error):
-                total += p.memory_info().rss
-        return total
-
-    def snapshot(self) -> Snapshot:
-        cpu = 0.0
-        for p in self._tree():
-            with contextlib.suppress(psutil.Error):
-                t = p.cpu_times()
-                cpu += t.user + t.system
-        threads = {t.id: t.user_time + t.system_time for t in self.process.threads()}
-        return Snapshot(time.monotonic(), cpu, threads, self.rss())
-
-    def thread_label(self, tid: int) -> str:
-        if tid == self.pid:
-            return "main (event loop)"
-        try:
-            name = Path(f"/proc/{self.pid}/task/{tid}/comm").read_text().strip()
-        except OSError:
-            name = "?"
-        return f"thread {tid} ({name})"
 
 
 def cpu_figures(probe: ServerProbe, before: Snapshot, after: Snapshot) -> dict[str, Any]:
     """Cores used over the window, in all and per thread (threads using >= 1% of a core)."""
     seconds = after.at - before.at
-    rows = []
-    for tid, used in after.threads.items():
-        cores = (used - before.threads.get(tid, 0.0)) / seconds
-        if cores >= 0.01:
-            rows.append({"thread": probe.thread_label(tid), "cores": cores})
-    rows.sort(key=lambda r: -r["cores"])
+    used_by = {tid: (used - before.threads.get(tid, 0.0)) / seconds for tid, used in after.threads.items()}
+    busiest = sorted((tid for tid, cores in used_by.items() if cores >= 0.01), key=lambda tid: -used_by[tid])
+    rows = [{"thread": probe.thread_label(tid), "cores": used_by[tid]} for tid in busiest]
     return {
         "cores": (after.cpu_seconds - before.cpu_seconds) / seconds,
         "threads": rows,
@@ -450,15 +314,6 @@ def step_loop(base_url: str, session_id: str, start: float, end: float, errors: 
 
 
 # ---- figures ----------------------------------------------------------------------------
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
 
 
 def client_figures(record: ClientRecord, start: float, end: float) -> dict[str, Any]:
@@ -664,10 +519,6 @@ def verdicts(result: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def mark(passed: bool | None) -> str:
-    return "n/a" if passed is None else ("PASS" if passed else "MISS")
-
-
 def num(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
@@ -766,13 +617,9 @@ def print_report(result: dict[str, Any], settings: Settings, out: TextIO) -> Non
 
 def environment() -> dict[str, Any]:
     return {
-        "python": platform.python_version(),
-        "websockets": websockets.__version__,
-        "httpx": httpx.__version__,
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
+        **harness.environment(websockets=websockets.__version__, httpx=httpx.__version__),
         "load_average": [round(x, 2) for x in os.getloadavg()],
-        "server_env": {k: v for k, v in sorted(os.environ.items()) if k.startswith(ENV_PREFIX)},
+        "server_env": server_settings(),
     }
 
 
@@ -828,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.deflate:
         print("permessage-deflate: off (--no-deflate)", file=out)
     started = time.perf_counter()
-    with running_server() as server:
+    with running_server("np-classroom-bench-") as server:
         print(f"server pid {server.process.pid} on {server.url}", file=out, flush=True)
         result = asyncio.run(measure(server, settings, out))
     result["verdicts"] = verdicts(result)

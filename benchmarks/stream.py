@@ -62,27 +62,18 @@ import asyncio
 import contextlib
 import itertools
 import json
-import math
-import os
-import platform
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
 
+import harness
 import httpx
 import websockets
+from harness import HOST, Server, mark, percentile, running_server
 from websockets.asyncio.client import ClientConnection, connect
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
 SESSION_CONFIG: dict[str, Any] = {
     "dataset": {"name": "spiral", "samples": 500},
     "hidden_layers": [8, 8],
@@ -96,7 +87,6 @@ TARGET_FPS = 30.0
 TARGET_EPOCHS_PER_SECOND = 100.0
 TARGET_WIRE_BYTES = 16_000  # 16 KB, KB = 1000 bytes
 WARMUP_SECONDS = 0.5
-STARTUP_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 10.0
 
 
@@ -106,79 +96,6 @@ class Settings:
     requests: int
     fps: int
     quick: bool
-
-
-# ---- the server -------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    port: int
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def log_tail(self, lines: int = 20) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no server log)"
-
-
-def start_server(workdir: Path) -> Server:
-    port = free_port()
-    log = workdir / "server.log"
-    command = [sys.executable, "-m", "app.cli", "serve", "--host", HOST, "--port", str(port)]
-    command += ["--db", str(workdir / "runs.sqlite3")]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    return Server(process, port, log)
-
-
-def wait_healthy(server: Server, timeout: float = STARTUP_TIMEOUT) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {server.process.returncode}:\n{server.log_tail()}")
-        with contextlib.suppress(httpx.HTTPError):
-            response = httpx.get(f"{server.url}/api/health", timeout=1.0)
-            if response.status_code == 200:
-                return response.json()  # type: ignore[no-any-return]
-        time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer /api/health within {timeout:g} s:\n{server.log_tail()}")
-
-
-def stop_server(server: Server) -> None:
-    """SIGINT (uvicorn's graceful shutdown), then SIGKILL if it lingers."""
-    process = server.process
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=8)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
-@contextlib.contextmanager
-def running_server() -> Iterator[Server]:
-    with tempfile.TemporaryDirectory(prefix="np-stream-bench-") as tmp:
-        server = start_server(Path(tmp))
-        try:
-            wait_healthy(server)
-            yield server
-        finally:
-            stop_server(server)
 
 
 # ---- the byte-counting relay ------------------------------------------------------------
@@ -324,13 +241,6 @@ def stream_figures(frames: list[FrameSeen], start: float, end: float) -> dict[st
     return result
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100)."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
 def latency_figures(ms: list[float]) -> dict[str, Any]:
     return {
         "requests": len(ms),
@@ -426,10 +336,6 @@ def verdicts(result: dict[str, Any]) -> list[dict[str, Any]]:
 # ---- reporting --------------------------------------------------------------------------
 
 
-def mark(passed: bool | None) -> str:
-    return "n/a" if passed is None else ("PASS" if passed else "MISS")
-
-
 def kb(value: float | None) -> str:
     return "n/a" if value is None else f"{value / 1000:.2f} KB"
 
@@ -483,13 +389,7 @@ def print_report(result: dict[str, Any], settings: Settings, out: TextIO) -> Non
 
 
 def environment() -> dict[str, Any]:
-    return {
-        "python": platform.python_version(),
-        "websockets": websockets.__version__,
-        "httpx": httpx.__version__,
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-    }
+    return harness.environment(websockets=websockets.__version__, httpx=httpx.__version__)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -526,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         file=out,
     )
     started = time.perf_counter()
-    with running_server() as server:
+    with running_server("np-stream-bench-") as server:
         print(f"server pid {server.process.pid} on {server.url}", file=out, flush=True)
         result = asyncio.run(measure(server, settings))
     result["verdicts"] = verdicts(result)

@@ -91,3 +91,11 @@ def test_bad_serve_flags(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--port", "99999"]) == 2
     assert "port" in capsys.readouterr().err
     assert main(["serve", "--port", "http"]) == 2
+
+
+def test_bad_serve_setting_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEURAL_PLAYGROUND_INSTANCE", "Room-1")
+    assert main(["serve"]) == 2
+    assert "instance" in capsys.readouterr().err

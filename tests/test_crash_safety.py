@@ -17,14 +17,9 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import os
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,14 +29,13 @@ import pytest
 
 from app.schemas import ModelDocument
 from app.storage import SLUG_PATTERN
+from tests.processes import ServerProcess
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
     pytest.mark.timeout(240),
 ]
 
-REPO = Path(__file__).resolve().parents[1]
-SERVE = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
 ROUNDS = 5
 THREADS = 8
 KILL_AFTER = 12  # 201s in a round before the kill (with more saves still in flight)
@@ -54,97 +48,9 @@ CONFIG: dict[str, Any] = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _descendants(pid: int) -> list[int]:
-    """The process ids under ``pid`` (e.g. session workers), from /proc; empty where there is none."""
-    found: list[int] = []
-    for children in Path(f"/proc/{pid}/task").glob("*/children"):
-        with contextlib.suppress(OSError):
-            for child in children.read_text().split():
-                found += [int(child), *_descendants(int(child))]
-    return found
-
-
-def _reap(pids: list[int]) -> None:
-    """SIGKILL, by id, the processes the server started that outlived it; wait until they are gone."""
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
-class Server:
-    """One server process on ``db``; start() waits until /api/health answers."""
-
-    def __init__(self, db: Path, log: Path) -> None:
-        self.db = db
-        self.log = log
-        self.port = 0
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.port = _free_port()
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [*SERVE, "--port", str(self.port), "--db", str(self.db)],
-                cwd=REPO,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                if self.request("GET", "/api/health", timeout=2)[0] == 200:
-                    return
-            assert self.proc.poll() is None, f"the server exited: {self.log.read_text()[-2000:]}"
-            assert time.monotonic() < deadline, "the server did not start in 30 s"
-            time.sleep(0.1)
-
-    def request(self, method: str, path: str, body: Any = None, timeout: float = 30) -> tuple[int, Any]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            data = None if body is None else json.dumps(body).encode()
-            headers = {"content-type": "application/json"} if data is not None else {}
-            conn.request(method, path, body=data, headers=headers)
-            response = conn.getresponse()
-            text = response.read()
-            return response.status, json.loads(text) if text else None
-        finally:
-            conn.close()
-
-    def kill(self) -> None:
-        """SIGKILL the server process: no shutdown, no cleanup. Then end any workers it left."""
-        assert self.proc is not None
-        workers = _descendants(self.proc.pid)
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        self.proc = None
-        _reap(workers)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            workers = _descendants(self.proc.pid)
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-            _reap(workers)
-        self.proc = None
-
-
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    s = Server(tmp_path / "runs.sqlite3", tmp_path / "server.log")
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    s = ServerProcess(tmp_path / "runs.sqlite3", tmp_path / "server.log")
     try:
         yield s
     finally:
@@ -162,7 +68,7 @@ class Saves:
     stop: threading.Event = field(default_factory=threading.Event)
 
 
-def _save_until_stopped(server: Server, session_id: str, worker: int, saves: Saves, round_: int) -> None:
+def _save_until_stopped(server: ServerProcess, session_id: str, worker: int, saves: Saves, round_: int) -> None:
     for i in range(1000):
         if saves.stop.is_set():
             return
@@ -200,7 +106,7 @@ def _check_database(db: Path, layers: dict[str, Any], acked: dict[str, str]) -> 
     assert not missing, f"runs acknowledged with 201 but not stored: {missing}"
 
 
-def test_saved_runs_survive_sigkill_mid_save(server: Server) -> None:
+def test_saved_runs_survive_sigkill_mid_save(server: ServerProcess) -> None:
     acked: dict[str, str] = {}
     layers: dict[str, Any] = {}  # "round N" -> the layers every save of that round stored
     in_flight_at_kill = []

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Body, Path, status
 
-from app.api.deps import HostDep, RunsDep, StoreDep
+from app.api.deps import HostDep, RunsDep, SessionId, StoreDep
 from app.errors import FieldError, NotFound
-from app.host import SessionNotFound
-from app.schemas import ModelDocument, RunCreated, RunIn, SessionOut
+from app.host import SessionHost, SessionNotFound
+from app.schemas import ModelDocument, NewRun, RunCreated, RunIn, SessionOut
 from app.storage import Run, RunStore
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
+session_router = APIRouter(prefix="/api/sessions", tags=["runs"])
 
 Slug = Annotated[str, Path(max_length=64, description="The slug returned when the run was saved")]
 NOT_FOUND = {404: {"description": "No saved run with that slug"}}
@@ -37,8 +38,26 @@ async def save_run(body: RunIn, store: StoreDep, host: HostDep, runs: RunsDep) -
         store.touch(body.session_id)
     except SessionNotFound:
         raise FieldError(("body", "session_id"), "no session with that id") from None
-    document = await host.export(body.session_id)
-    run = await asyncio.to_thread(runs.save, body.title.strip(), document)
+    return await save(host, runs, body.session_id, body.title)
+
+
+@session_router.post(
+    "/{session_id}/runs",
+    response_model=RunCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses={404: {"description": "No session with that id"}},
+)
+async def save_session_run(
+    session_id: SessionId, host: HostDep, runs: RunsDep, body: Annotated[NewRun | None, Body()] = None
+) -> dict[str, str]:
+    """The same as ``POST /api/runs``, with the session in the path, where a proxy that routes
+    by session id can see it. The body (a title) is optional."""
+    return await save(host, runs, session_id, body.title if body else "")
+
+
+async def save(host: SessionHost, runs: RunStore, session_id: str, title: str) -> dict[str, str]:
+    document = await host.export(session_id)
+    run = await asyncio.to_thread(runs.save, title.strip(), document)
     return {"slug": run.slug, "url": f"/r/{run.slug}"}
 
 

@@ -107,6 +107,6 @@ export const api = {
   watchLink: (id) => request("POST", `${session(id)}/watch`),
   watched: (token) => request("GET", `/api/watch/${encodeURIComponent(token)}`),
   watchedData: (token, decimals = 3) => request("GET", `/api/watch/${encodeURIComponent(token)}/data`, { query: { decimals } }),
-  saveRun: (id, title) => request("POST", "/api/runs", { json: { session_id: id, title } }),
+  saveRun: (id, title) => request("POST", `/api/sessions/${encodeURIComponent(id)}/runs`, { json: { title } }),
   openRun: (slug) => request("POST", `/api/runs/${encodeURIComponent(slug)}/open`),
 };

@@ -16,15 +16,10 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import os
 import re
-import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,13 +29,13 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
 from app.settings import Settings
+from tests.processes import ServerProcess
 
 JSON = {"content-type": "application/json"}
 CSV = {"content-type": "text/csv"}
 SCRIPT = "<script>alert(1)</script>"
 MB = 1024 * 1024
 REPO = Path(__file__).resolve().parents[2]
-SERVE = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"]
 
 
 # ---- helpers ------------------------------------------------------------------------------
@@ -601,12 +596,6 @@ def test_a_50_mb_upload_is_refused_without_reading_it(
     assert snapshot(client, settings, trained) == before
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _rss_kb(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     match = re.search(r"VmRSS:\s+(\d+) kB", status)
@@ -614,61 +603,15 @@ def _rss_kb(pid: int) -> int:
     return int(match.group(1))
 
 
-def _descendants(pid: int) -> list[int]:
-    """The process ids under ``pid`` (e.g. session workers), from /proc; empty where there is none."""
-    found: list[int] = []
-    for children in Path(f"/proc/{pid}/task").glob("*/children"):
-        with contextlib.suppress(OSError):
-            for child in children.read_text().split():
-                found += [int(child), *_descendants(int(child))]
-    return found
-
-
-def _reap(pids: list[int]) -> None:
-    """SIGKILL, by id, the processes the server started that outlived it; wait until they are gone."""
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[int, int]]:
     """The real server (uvicorn, from the CLI) on a free port: (port, pid)."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [*SERVE, "--port", str(port), "--db", str(tmp_path / "runs.sqlite3")],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = ServerProcess(tmp_path / "runs.sqlite3")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/api/health")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start in 30 s"
-            time.sleep(0.1)
-        yield port, proc.pid
+        process.start()
+        yield process.port, process.pid
     finally:
-        workers = _descendants(proc.pid)
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        _reap(workers)
+        process.stop()
 
 
 def _http(port: int, method: str, path: str, body: Any = None) -> tuple[int, Any]:

@@ -41,6 +41,7 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/api/runs",
         "/api/runs/{slug}",
         "/api/runs/{slug}/open",
+        "/api/sessions/{session_id}/runs",
     ]:
         assert path in paths, path
     for path, ops in paths.items():

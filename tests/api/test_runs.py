@@ -46,3 +46,27 @@ def test_run_errors(client: TestClient, sid: str) -> None:
         assert client.get(f"/api/runs/{slug}").status_code in (404, 422)
         assert client.post(f"/api/runs/{slug}/open").status_code in (404, 422)
     assert client.get("/api/runs/../../etc/passwd").status_code == 404
+
+
+def test_save_with_the_session_in_the_path(client: TestClient, sid: str) -> None:
+    client.post(f"/api/sessions/{sid}/step", json={"steps": 3, "unit": "epoch"})
+    titled = client.post(f"/api/sessions/{sid}/runs", json={"title": " spiral "})
+    untitled = client.post(f"/api/sessions/{sid}/runs")
+    assert titled.status_code == untitled.status_code == 201
+    for response, title in ((titled, "spiral"), (untitled, "")):
+        doc = client.get(f"/api/runs/{response.json()['slug']}").json()
+        assert doc["run"]["title"] == title and doc["history"][-1]["epoch"] == 3
+    assert client.post("/api/sessions/nope/runs", json={"title": "x"}).status_code == 404
+    assert locs(client.post(f"/api/sessions/{sid}/runs", json={"title": "x" * 201})) == ["body.title"]
+    assert locs(client.post(f"/api/sessions/{sid}/runs", json={"session_id": sid})) == ["body.session_id"]
+
+
+def test_an_instance_name_prefixes_ids_tokens_and_slugs(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(db=tmp_path / "runs.sqlite3", instance="b2", workers=0))) as client:
+        sid = client.post("/api/sessions", json={"hidden_layers": [2]}).json()["id"]
+        token = client.post(f"/api/sessions/{sid}/watch").json()["token"]
+        slug = client.post(f"/api/sessions/{sid}/runs").json()["slug"]
+        assert sid.startswith("b2-") and token.startswith("b2-") and slug.startswith("b2-")
+        assert client.get(f"/api/watch/{token}").status_code == 200
+        assert client.get(f"/r/{slug}").status_code == 200
+        assert client.post(f"/api/runs/{slug}/open").json()["id"].startswith("b2-")
