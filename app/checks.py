@@ -26,7 +26,8 @@ def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> 
     session.full_gradient()
     analytic = model.grads.copy()
     params = model.params
-    layers = []
+    layers: list[dict[str, object]] = []
+    errors: list[float] = []
     w_at, b_at = 0, model.n_weights
     for k, layer in enumerate(model.layers):
         fan_in, fan_out = layer.W.shape
@@ -45,12 +46,13 @@ def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> 
             numeric[n] = (up - down) / (2 * eps)
         exact = analytic[where[pick]]
         rel = relative_error(exact, numeric, floor=ROW_FLOOR)
+        errors.append(norm_relative_error(exact, numeric))
         layers.append(
             {
                 "layer": k,
                 "parameters": len(where),
                 "checked": len(pick),
-                "relative_error": norm_relative_error(exact, numeric),
+                "relative_error": errors[-1],
                 "max_row_error": float(rel.max()),
                 "rows": [
                     {"name": names[p], "analytic": float(a), "numeric": float(b), "relative_error": float(r)}
@@ -63,7 +65,7 @@ def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> 
     return {
         "epsilon": eps,
         "row_floor": ROW_FLOOR,
-        "relative_error": max(layer["relative_error"] for layer in layers),
+        "relative_error": max(errors),
         "layers": layers,
     }
 

@@ -148,8 +148,8 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def _fmt(value: float | None, percent: bool = False) -> str:
-    if value is None:
+def _fmt(value: object, percent: bool = False) -> str:
+    if not isinstance(value, int | float):
         return "-"
     return f"{100 * value:.1f}%" if percent else f"{value:.4f}"
 
@@ -174,7 +174,7 @@ def train(args: argparse.Namespace) -> int:
     if args.export is not None:
         args.export.write_text(json.dumps(export_document(session)))
     if args.json:
-        result = {
+        result: dict[str, object] = {
             "epochs": state["epoch"],
             "train_loss": state["train_loss"],
             "test_loss": state["test_loss"],

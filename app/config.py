@@ -47,6 +47,7 @@ MAX_LAYERS = 8
 MAX_UNITS = 64
 MAX_LEARNING_RATE = 10.0
 MAX_REG_RATE = 10.0
+DEFAULT_FEATURES: tuple[FeatureName, ...] = ("x1", "x2")
 
 Coordinate = Annotated[float, Field(ge=-VIEW, le=VIEW)]
 Point = tuple[Coordinate, Coordinate]
@@ -174,7 +175,7 @@ class RegularizationConfig(StrictModel):
 
 class Config(StrictModel):
     dataset: DatasetConfig = Field(default_factory=DatasetConfig)
-    features: list[FeatureName] = Field(default_factory=lambda: ["x1", "x2"], min_length=1, max_length=7)
+    features: list[FeatureName] = Field(default_factory=lambda: list(DEFAULT_FEATURES), min_length=1, max_length=7)
     hidden_layers: list[Annotated[int, Field(ge=1, le=MAX_UNITS)]] = Field(
         default_factory=lambda: [4, 2],
         max_length=MAX_LAYERS,

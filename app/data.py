@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.config import DatasetConfig
-from app.datasets import make
+from app.datasets import Labels, make
 
 Points = NDArray[np.float64]
 
@@ -46,7 +46,7 @@ def load_split(dataset: DatasetConfig, data_seed: int) -> Split:
     if dataset.name == "custom":
         assert dataset.points is not None and dataset.labels is not None
         points = np.asarray(dataset.points, dtype=np.float64).reshape(-1, 2)
-        labels = np.asarray(dataset.labels, dtype=np.int64)
+        labels: Labels = np.asarray(dataset.labels, dtype=np.int64)
         train = _rng(data_seed, 1).random(points.shape[0]) < dataset.train_fraction
         if not train.any():
             train[:] = True

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from app.history import Record
-from app.training import Session
+from app.training import Session, SessionState
 
 TAIL_LIMIT = 64
 
@@ -30,7 +30,7 @@ class MapSettings:
 
 
 def rounded(values: np.ndarray, decimals: int = 4) -> list[Any]:
-    return np.round(values, decimals).tolist()  # type: ignore[no-any-return]
+    return list(np.round(values, decimals).tolist())
 
 
 def weights_view(session: Session) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def weights_view(session: Session) -> dict[str, Any]:
     return {"layers": [{"weights": rounded(layer.W), "biases": rounded(layer.b)} for layer in session.model.layers]}
 
 
-def state_view(session: Session, playing: bool) -> dict[str, Any]:
+def state_view(session: Session, playing: bool) -> SessionState:
     state = session.state()
     if playing and state["status"] == "ready":
         state["status"] = "training"

@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -42,7 +43,7 @@ from app.errors import FieldError, NotFound
 from app.frames import MapSettings
 from app.maps import OutputMap, unit_map
 from app.nn.landscape import random_slice
-from app.training import MAX_STEPS, Session, Unit
+from app.training import MAX_STEPS, Session, SessionState, Unit
 
 T = TypeVar("T")
 
@@ -415,7 +416,7 @@ class SessionHost:
             self._bump(slot)
             return await self.view(session_id)
 
-    async def step(self, session_id: str, steps: int, unit: Unit) -> dict[str, Any]:
+    async def step(self, session_id: str, steps: int, unit: Unit) -> SessionState:
         """Train ``steps`` batches or epochs, in fair chunks; returns the state after.
 
         Counters and metrics change only under the operation lock, which this holds,
@@ -445,7 +446,7 @@ class SessionHost:
         try:
             while remaining > 0 and not slot.deleted:
                 k = min(remaining, self._chunk(slot))
-                seconds, diverged = await self._compute(slot, lambda s, k=k: _timed_step(s, k), turn=True)
+                seconds, diverged = await self._compute(slot, partial(_timed_step, batches=k), turn=True)
                 slot.seconds_per_batch = 0.7 * slot.seconds_per_batch + 0.3 * (seconds / k)
                 remaining -= k
                 self._bump(slot)

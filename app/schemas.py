@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.config import Config, Point
 from app.datasets import MAX_CLASSES
 
-DOCUMENT_FORMAT = "neural-playground/1"
+DOCUMENT_FORMAT: Final = "neural-playground/1"
 
 
 class Wire(BaseModel):

@@ -187,7 +187,7 @@ class ShardedHost:
         worker = self._least_busy()
         self._where[session_id] = worker
         try:
-            return await worker.call(method, session_id, *args)  # type: ignore[no-any-return]
+            return await worker.call(method, session_id, *args)
         except BaseException:
             self._where.pop(session_id, None)
             raise

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypedDict
 
 import numpy as np
-from numpy.typing import NDArray
 
 from app.config import Config, rebuild_needed
 from app.data import Split, load_split
@@ -34,6 +33,7 @@ from app.errors import FieldError
 from app.history import History, Record, Thinned
 from app.maps import OutputMap, frame_maps, neuron_maps, output_map
 from app.nn import regularizers
+from app.nn.arrays import Array
 from app.nn.diagnostics import LayerHealth, layer_health
 from app.nn.features import feature_matrix
 from app.nn.losses import make_loss
@@ -43,12 +43,29 @@ from app.nn.schedules import Schedule
 
 Status = Literal["ready", "training", "diverged"]
 Unit = Literal["batch", "epoch"]
-Array = NDArray[np.float64]
 
 MAX_STEPS = 100_000
 DIVERGENCE_FACTOR = 3.0
 HEALTH_EVERY = 10  # epochs between gradient-health records
 CHECKPOINT_BYTES = 1_000_000  # per session, for rewinding
+
+
+class SessionState(TypedDict):
+    """Where a session stands: counters, the latest metrics and its status."""
+
+    epoch: int
+    step: int
+    train_loss: float
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    penalty: float
+    total_loss: float
+    learning_rate: float
+    status: Status
+    message: str
+    best_epoch: int | None
+    best_test_loss: float | None
 
 
 @dataclass(frozen=True)
@@ -117,7 +134,7 @@ class Session:
             init=cfg.init,
             rng=np.random.default_rng(np.random.SeedSequence([cfg.seed, 2])),
         )
-        self._init_params = self.model.params.copy()
+        self._init_params: Array = self.model.params.copy()
         self._apply_live_settings()
         self._restart()
 
@@ -302,7 +319,7 @@ class Session:
             self.model.params.copy(),
             self.metrics,
             self.optimizer.state_dict(),
-            self._batch_rng.bit_generator.state,
+            dict(self._batch_rng.bit_generator.state),
         )
 
     def _log_epoch(self) -> None:
@@ -385,7 +402,7 @@ class Session:
 
     # ---- views ------------------------------------------------------------------------
 
-    def state(self) -> dict[str, object]:
+    def state(self) -> SessionState:
         m = self.metrics
         return {
             "epoch": self.epoch,

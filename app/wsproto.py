@@ -18,6 +18,7 @@ from websockets.extensions.base import ServerExtensionFactory
 from websockets.extensions.permessage_deflate import PerMessageDeflate, ServerPerMessageDeflateFactory
 from websockets.server import ServerProtocol
 
+isal_zlib: Any
 try:
     from isal import isal_zlib
 except ImportError:  # pragma: no cover - isal has wheels for the usual platforms

@@ -77,17 +77,17 @@ if importlib.util.find_spec("app") is None:
 from app.config import Config
 from app.training import Session
 
-try:
-    import torch
-except ImportError:  # pragma: no cover - optional bench dependency
-    torch = None  # type: ignore[assignment]
 
-try:
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-except ImportError:  # pragma: no cover - optional bench dependency
-    MLPClassifier = None  # type: ignore[assignment,misc]
-    ConvergenceWarning = Warning  # type: ignore[assignment,misc]
+def optional(module: str) -> Any:
+    """An optional module of the bench extra, or None where it is not installed."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:  # pragma: no cover - optional bench dependency
+        return None
+
+
+torch = optional("torch")
+sklearn_nn = optional("sklearn.neural_network")
 
 Array = NDArray[np.float64]
 T = TypeVar("T")
@@ -257,7 +257,7 @@ def torch_runner(net: Network, data: Data, seed: int = 0) -> Runner | None:
     torch.set_num_threads(1)
     torch.manual_seed(seed)
     sizes = (data.x.shape[1], *net.hidden, 1)
-    layers: list[torch.nn.Module] = []
+    layers: list[Any] = []
     for k, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(torch.nn.Linear(fan_in, fan_out))
         if k < len(sizes) - 2:
@@ -287,12 +287,12 @@ def torch_runner(net: Network, data: Data, seed: int = 0) -> Runner | None:
 
 
 def sklearn_runner(net: Network, data: Data, seed: int = 0) -> Runner | None:
-    if MLPClassifier is None:
+    if sklearn_nn is None:
         return None
     per_epoch = batches_per_epoch(data.x.shape[0], net.batch)
 
     def run(epochs: int) -> int:
-        clf = MLPClassifier(
+        clf = sklearn_nn.MLPClassifier(
             hidden_layer_sizes=net.hidden,
             activation="tanh",
             solver="sgd",
@@ -310,7 +310,7 @@ def sklearn_runner(net: Network, data: Data, seed: int = 0) -> Runner | None:
             random_state=seed,
         )
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", importlib.import_module("sklearn.exceptions").ConvergenceWarning)
             clf.fit(data.x, data.labels)
         return int(clf.n_iter_) * per_epoch
 
@@ -493,7 +493,7 @@ def environment() -> dict[str, Any]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "torch": None if torch is None else torch.__version__,
-        "sklearn": None if MLPClassifier is None else importlib.import_module("sklearn").__version__,
+        "sklearn": None if sklearn_nn is None else importlib.import_module("sklearn").__version__,
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
     }

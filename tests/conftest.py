@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,5 +18,5 @@ def make_session(**overrides: Any) -> Session:
 
 
 @pytest.fixture
-def session_factory():  # type: ignore[no-untyped-def]
+def session_factory() -> Callable[..., Session]:
     return make_session

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from typing import cast
 
 import numpy as np
 import pytest
@@ -44,7 +45,7 @@ def test_regression_map_carries_its_range() -> None:
     s = make_session(dataset={"name": "plane"}, hidden_layers=[])
     s.step(30, "epoch")
     doc = s.output_map(30).encode()
-    lo, hi = doc["range"]
+    lo, hi = cast(list[float], doc["range"])
     assert lo < -0.5 and hi > 0.5
     json_doc = s.output_map(30).encode("json")
     assert np.array(json_doc["values"]).shape == (1, 30, 30)
@@ -54,6 +55,6 @@ def test_neuron_maps_cover_every_hidden_unit() -> None:
     s = make_session(hidden_layers=[5, 3])
     layers = s.neuron_maps(10)
     assert [layer["units"] for layer in layers] == [5, 3]
-    raw = base64.b64decode(layers[0]["data"])
+    raw = base64.b64decode(str(layers[0]["data"]))
     assert len(raw) == 5 * 10 * 10
-    assert all(scale >= 1.0 for scale in layers[0]["scales"])
+    assert all(scale >= 1.0 for scale in cast(list[float], layers[0]["scales"]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
@@ -13,20 +13,23 @@ from app.storage import RunStore
 
 
 def get_store(request: Request) -> SessionStore:
-    return request.app.state.store  # type: ignore[no-any-return]
+    return request.app.state.store
 
 
 def get_host(request: Request) -> SessionHost:
-    return request.app.state.store.host  # type: ignore[no-any-return]
+    return request.app.state.store.host
 
 
 def get_runs(request: Request) -> RunStore:
-    return request.app.state.runs  # type: ignore[no-any-return]
+    return request.app.state.runs
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
+
+Responses = dict[int | str, dict[str, Any]]
+SESSION_NOT_FOUND: Responses = {404: {"description": "No session with that id"}}
 
 StoreDep = Annotated[SessionStore, Depends(get_store)]
 HostDep = Annotated[SessionHost, Depends(get_host)]

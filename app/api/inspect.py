@@ -7,13 +7,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import PlainTextResponse
 
-from app.api.deps import HostDep, SessionId
+from app.api.deps import SESSION_NOT_FOUND, HostDep, SessionId
 from app.errors import FieldError
 from app.frames import MapSettings
 from app.schemas import CheckpointInfo, CheckpointView, Collapse, GradCheck, GradientHealth, LossSlice, SessionOut
 
 router = APIRouter(prefix="/api/sessions", tags=["inspect"])
-NOT_FOUND = {404: {"description": "No session with that id"}}
+NOT_FOUND = SESSION_NOT_FOUND
 
 
 @router.get("/{session_id}/gradcheck", response_model=GradCheck, responses=NOT_FOUND)

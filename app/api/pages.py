@@ -19,7 +19,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def templates(request: Request) -> Jinja2Templates:
-    return request.app.state.templates  # type: ignore[no-any-return]
+    return request.app.state.templates
 
 
 def page(request: Request, **context: str | None) -> HTMLResponse:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, status
 
-from app.api.deps import HostDep, RunsDep, SessionId, StoreDep
+from app.api.deps import SESSION_NOT_FOUND, HostDep, Responses, RunsDep, SessionId, StoreDep
 from app.errors import FieldError, NotFound
 from app.host import SessionHost, SessionNotFound
 from app.schemas import ModelDocument, NewRun, RunCreated, RunIn, SessionOut
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/runs", tags=["runs"])
 session_router = APIRouter(prefix="/api/sessions", tags=["runs"])
 
 Slug = Annotated[str, Path(max_length=64, description="The slug returned when the run was saved")]
-NOT_FOUND = {404: {"description": "No saved run with that slug"}}
+NOT_FOUND: Responses = {404: {"description": "No saved run with that slug"}}
 
 
 async def load_run(runs: RunStore, slug: str) -> Run:
@@ -45,7 +45,7 @@ async def save_run(body: RunIn, store: StoreDep, host: HostDep, runs: RunsDep) -
     "/{session_id}/runs",
     response_model=RunCreated,
     status_code=status.HTTP_201_CREATED,
-    responses={404: {"description": "No session with that id"}},
+    responses=SESSION_NOT_FOUND,
 )
 async def save_session_run(
     session_id: SessionId, host: HostDep, runs: RunsDep, body: Annotated[NewRun | None, Body()] = None

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
-from app.api.deps import HostDep, SessionId, SettingsDep, StoreDep
+from app.api.deps import SESSION_NOT_FOUND, HostDep, Responses, SessionId, SettingsDep, StoreDep
 from app.config import Config
 from app.errors import FieldError, PayloadTooLarge
 from app.frames import MapSettings
@@ -28,12 +28,13 @@ from app.schemas import (
     StepIn,
     WeightEdit,
 )
+from app.training import SessionState
 from app.uploads import TooLarge, parse_points_csv
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
-NOT_FOUND = {404: {"description": "No session with that id"}}
-FULL = {429: {"description": "The server holds its maximum number of sessions (see Retry-After)"}}
+NOT_FOUND = SESSION_NOT_FOUND
+FULL: Responses = {429: {"description": "The server holds its maximum number of sessions (see Retry-After)"}}
 
 
 @router.post("", response_model=SessionOut, status_code=status.HTTP_201_CREATED, responses=FULL)
@@ -66,7 +67,7 @@ async def patch_session(
 
 
 @router.post("/{session_id}/step", response_model=State, responses=NOT_FOUND)
-async def step_session(session_id: SessionId, host: HostDep, body: StepIn | None = None) -> dict[str, Any]:
+async def step_session(session_id: SessionId, host: HostDep, body: StepIn | None = None) -> SessionState:
     """Train ``steps`` minibatches (or epochs); returns the state after. A diverging run stops early."""
     body = body or StepIn()
     return await host.step(session_id, body.steps, body.unit)

@@ -16,6 +16,7 @@ import contextlib
 import json
 import time
 from dataclasses import dataclass, field
+from typing import cast
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -86,7 +87,7 @@ class Connection:
     def __init__(self, websocket: WebSocket, store: SessionStore, session_id: str, read_only: bool = False) -> None:
         self.ws = websocket
         self.store = store
-        self.host: SessionHost = store.host
+        self.host = cast(SessionHost, store.host)  # a ShardedHost takes the same calls
         self.session_id = session_id
         self.read_only = read_only
         self.watcher = Watcher()

@@ -6,13 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from app.api.deps import HostDep, SessionId, StoreDep
+from app.api.deps import HostDep, Responses, SessionId, StoreDep
 from app.schemas import DataOut, WatchLink, WatchView
 
 router = APIRouter(tags=["watch"])
 
 Token = Annotated[str, Path(max_length=64, description="A watch token from POST /api/sessions/{id}/watch")]
-NOT_FOUND = {404: {"description": "No session follows that token"}}
+NOT_FOUND: Responses = {404: {"description": "No session follows that token"}}
 
 
 @router.post("/api/sessions/{session_id}/watch", response_model=WatchLink, responses=NOT_FOUND)

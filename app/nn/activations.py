@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.floating]
+from app.nn.arrays import Array
 
 ActivationName = Literal["linear", "relu", "leaky_relu", "tanh", "sigmoid", "elu", "softplus", "gelu", "swish", "sine"]
 
@@ -37,7 +36,7 @@ class Activation:
     df: Callable[[Array, Array], Array]
     inactive: Literal["dead", "saturated"] | None = None
     peak_slope: float = 1.0
-    f_inplace: Callable[[Array], None] | None = None  # the same f, overwriting its argument
+    f_inplace: Callable[[Array], object] | None = None  # the same f, overwriting its argument
 
     def apply_inplace(self, z: Array) -> None:
         """z := f(z) without a new array (big maps pay dearly for fresh memory)."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
+from app.nn.arrays import Array
 from app.nn.model import MLP
 
 SLOPE_FLOOR = 0.05
@@ -29,7 +29,7 @@ class LayerHealth:
     saturated: float | None
 
 
-def layer_health(model: MLP, points: NDArray[np.float64]) -> list[LayerHealth]:
+def layer_health(model: MLP, points: Array) -> list[LayerHealth]:
     """Health of every layer; uses the gradients currently in ``model.grads``.
 
     ``points`` are model inputs (features), usually the training set.

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.float64]
+from app.nn.arrays import Array
 
 
 def numerical_gradient(f: Callable[[], float], x: Array, eps: float = 1e-5) -> Array:

@@ -18,11 +18,10 @@ from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
+from app.nn.arrays import Array
 from app.nn.model import MLP
 
-Array = NDArray[np.float64]
 Kind = Literal["logistic", "linear"]
 
 

@@ -8,11 +8,9 @@ regularizer, or a finite check) can treat all parameters as one array.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
 from app.nn.activations import Activation
-
-Array = NDArray[np.float64]
+from app.nn.arrays import Array
 
 
 class Dense:

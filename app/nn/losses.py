@@ -12,14 +12,14 @@ per batch. ``output(z)`` gives what a user sees: probabilities or values.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from app.nn.activations import sigmoid
+from app.nn.arrays import Array
 
-Array = NDArray[np.float64]
 _sum = np.add.reduce  # over all axes with axis=None; far cheaper than np.mean on small arrays
 LossName = Literal["cross_entropy", "mse", "hinge"]
 Task = Literal["classification", "regression"]
@@ -56,7 +56,7 @@ class Loss:
     def gradient(self, z: Array, t: Array) -> Array:
         raise NotImplementedError
 
-    def correct(self, z: Array, labels: NDArray[np.generic]) -> Array:
+    def correct(self, z: Array, labels: NDArray[Any]) -> NDArray[np.bool_]:
         """Per-row bool: is the predicted class right (classification only)."""
         if self.outputs == 1:
             return (z[:, 0] > 0.0) == (labels > 0)
@@ -150,7 +150,7 @@ class SquaredError(Loss):
             return p * (g - np.sum(g * p, axis=1, keepdims=True))
         return g
 
-    def correct(self, z: Array, labels: NDArray[np.generic]) -> Array:
+    def correct(self, z: Array, labels: NDArray[Any]) -> NDArray[np.bool_]:
         if self.squash == "identity":
             raise ValueError("accuracy is not defined for regression")
         return super().correct(z, labels)

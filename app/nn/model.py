@@ -15,9 +15,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app.nn.activations import get_activation
+from app.nn.arrays import Array
 from app.nn.layers import Dense
 
-Array = NDArray[np.float64]
 InitName = Literal["xavier", "he", "uniform", "zeros"]
 
 
@@ -44,7 +44,7 @@ class MLP:
         self.n_weights = sum(a * b for a, b in shapes)
         self.params = np.zeros(self.n_weights + sum(self.sizes[1:]))
         self.grads = np.zeros_like(self.params)
-        self._pairs = [(self.params, self.grads)]
+        self._pairs: list[tuple[Array, Array]] = [(self.params, self.grads)]
         self.layers: list[Dense] = []
         w_at, b_at = 0, self.n_weights
         for k, (fan_in, fan_out) in enumerate(shapes):
@@ -113,7 +113,7 @@ class MLP:
         Maps use float32: tanh and exp vectorise far better there.
         """
         out: list[NDArray[np.floating]] = []
-        a = x.astype(dtype, copy=False)
+        a: NDArray[np.floating] = x.astype(dtype, copy=False)
         act = self.activation.f
         with np.errstate(over="ignore", invalid="ignore"):  # huge weights saturate; nothing to report
             for k, layer in enumerate(self.layers):

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.float64]
+from app.nn.arrays import Array
+
 Pairs = Sequence[tuple[Array, Array]]
 OptimizerName = Literal["sgd", "momentum", "nesterov", "rmsprop", "adam"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.float64]
+from app.nn.arrays import Array
+
 RegularizationKind = Literal["none", "l1", "l2"]
 
 

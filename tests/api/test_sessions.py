@@ -6,11 +6,13 @@ import base64
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import create, locs
+from app.settings import Settings
+from tests.api.conftest import FakeClock, create, locs
 
 
 def test_create_with_empty_config_gets_defaults(client: TestClient) -> None:
@@ -235,7 +237,7 @@ def test_diverged_run_never_sends_nan(client: TestClient) -> None:
         assert "NaN" not in r.text and "Infinity" not in r.text
 
 
-def test_capacity_gives_429_with_retry_after(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_capacity_gives_429_with_retry_after(tmp_path: Path, clock: FakeClock) -> None:
     from app.main import create_app
     from app.settings import Settings
 
@@ -249,7 +251,7 @@ def test_capacity_gives_429_with_retry_after(tmp_path, clock) -> None:  # type: 
         assert c.post("/api/sessions", json={}).status_code == 201
 
 
-def test_idle_sessions_expire_but_used_ones_live(client: TestClient, clock, settings) -> None:  # type: ignore[no-untyped-def]
+def test_idle_sessions_expire_but_used_ones_live(client: TestClient, clock: FakeClock, settings: Settings) -> None:
     idle, used = create(client), create(client)
     clock.advance(settings.session_ttl - 10)
     client.get(f"/api/sessions/{used}")

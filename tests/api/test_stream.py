@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from tests.api.conftest import create
+from app.settings import Settings
+from tests.api.conftest import FakeClock, create
 
 
 def frame(ws: WebSocketTestSession) -> dict[str, Any]:
@@ -180,7 +181,7 @@ def test_deleting_a_watched_session_closes_its_sockets(client: TestClient) -> No
             ws.receive_json()
 
 
-def test_watched_sessions_do_not_expire(client: TestClient, sid: str, clock, settings) -> None:  # type: ignore[no-untyped-def]
+def test_watched_sessions_do_not_expire(client: TestClient, sid: str, clock: FakeClock, settings: Settings) -> None:
     store = client.app.state.store  # type: ignore[attr-defined]
     with stream(client, sid) as ws:
         frame(ws)

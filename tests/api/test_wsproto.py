@@ -19,4 +19,4 @@ def test_negotiates_and_decodes_with_standard_deflate() -> None:
     for message in messages:
         frame = ext.encode(Frame(Opcode.TEXT, message))
         assert frame.rsv1 and len(frame.data) < len(message) / 5
-        assert decoder.decompress(frame.data + b"\x00\x00\xff\xff") == message
+        assert decoder.decompress(bytes(frame.data) + b"\x00\x00\xff\xff") == message

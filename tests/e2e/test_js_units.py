@@ -41,7 +41,7 @@ def test_defaults_encode_to_nothing(modules: Any) -> None:
 
 
 def test_config_round_trips_through_the_query(modules: Any) -> None:
-    config = {
+    config: dict[str, Any] = {
         "dataset": {
             "name": "custom",
             "samples": 3,

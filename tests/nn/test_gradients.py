@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 
@@ -122,7 +124,7 @@ def test_network_gradient(hidden: list[int], activation: str, loss_name: str) ->
         assert norm_relative_error(an_b, layer_b) < TOLERANCE
 
 
-def _per_layer(model: MLP, analytic: np.ndarray, numeric: np.ndarray):  # type: ignore[no-untyped-def]
+def _per_layer(model: MLP, analytic: np.ndarray, numeric: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
     w_at, b_at = 0, model.n_weights
     for layer in model.layers:
         nw, nb = layer.W.size, layer.b.size
