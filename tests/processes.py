@@ -12,18 +12,35 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 START_SECONDS = 30
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return int(s.getsockname()[1])
+
+
+def wait_for_health(url: str, process: subprocess.Popen[bytes], seconds: float = START_SECONDS) -> None:
+    """Until ``url``/api/health answers 200; fails if ``process`` exits or time runs out first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with (
+            contextlib.suppress(OSError, http.client.HTTPException),
+            urllib.request.urlopen(f"{url}/api/health", timeout=2) as response,
+        ):
+            if response.status == 200:
+                return
+        assert process.poll() is None, f"process {process.pid} exited with status {process.returncode}"
+        assert time.monotonic() < deadline, f"{url} did not answer in {seconds:g} s"
+        time.sleep(0.1)
 
 
 def descendants(pid: int) -> list[int]:
@@ -82,14 +99,10 @@ class ServerProcess:
         with contextlib.ExitStack() as stack:
             out = stack.enter_context(self.log.open("ab")) if self.log else subprocess.DEVNULL
             self.proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                if self.request("GET", "/api/health", timeout=2)[0] == 200:
-                    return
-            assert self.proc.poll() is None, f"the server exited: {self.log_tail()}"
-            assert time.monotonic() < deadline, f"the server did not start in {START_SECONDS} s"
-            time.sleep(0.1)
+        try:
+            wait_for_health(self.url, self.proc)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: {self.log_tail()}") from None
 
     def log_tail(self) -> str:
         return self.log.read_text()[-2000:] if self.log and self.log.exists() else "(no log)"

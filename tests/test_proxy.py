@@ -14,7 +14,6 @@ skips when it is missing; with CI=true it must run.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -25,10 +24,9 @@ import httpx2 as httpx
 import pytest
 from websockets.sync.client import connect
 
-from tests.processes import HOST, REPO, ServerProcess, free_port
+from tests.processes import HOST, IN_CI, REPO, ServerProcess, free_port, wait_for_health
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SESSIONS = 6
 
 MAIN_CONF = """
@@ -85,16 +83,7 @@ def proxy(tmp_path: Path) -> Iterator[str]:
         assert checked.returncode == 0, checked.stderr
         nginx = subprocess.Popen(command, stderr=subprocess.PIPE)
         url = f"http://{HOST}:{listen}"
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert nginx.poll() is None, nginx.stderr.read() if nginx.stderr else "nginx exited"
-            assert time.monotonic() < deadline, "nginx did not answer in 15 s"
-            time.sleep(0.1)
+        wait_for_health(url, nginx, seconds=15)
         yield url
     finally:
         if nginx is not None:

@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx2 as httpx
 import pytest
+
+from tests.processes import IN_CI, ServerProcess
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def _missing() -> str | None:
@@ -45,12 +41,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if (reason := _missing()) is not None:
@@ -61,36 +51,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from app.assets import PlotlyBundle
 
     PlotlyBundle.load(background=False)
-    port = free_port()
-    db = tmp_path_factory.mktemp("e2e") / "runs.sqlite3"
-    log = (tmp_path_factory.mktemp("e2e-log") / "server.log").open("w")
+    folder = tmp_path_factory.mktemp("e2e")
     # Sessions in two worker processes, as the server runs by default on a multi-core machine.
-    env = {**os.environ, "NEURAL_PLAYGROUND_WORKERS": "2"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the server did not start; see {log.name}")
-        time.sleep(0.1)
-    yield base
-    proc.terminate()
+    server = ServerProcess(folder / "runs.sqlite3", folder / "server.log", env={"NEURAL_PLAYGROUND_WORKERS": "2"})
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        server.start()
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
