@@ -202,7 +202,6 @@ def train(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.allocator import fix_mmap_threshold
     from app.main import create_app
     from app.settings import Settings
     from app.wsproto import FastDeflateProtocol
@@ -212,7 +211,6 @@ def serve(args: argparse.Namespace) -> int:
         settings = Settings(**overrides)
     except ValidationError as exc:
         raise UsageError(describe_validation_error(exc)) from None
-    fix_mmap_threshold()
     uvicorn.run(
         create_app(settings),
         host=settings.host,

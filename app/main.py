@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
-from app import __version__
+from app import __version__, allocator
 from app.api import datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
 from app.assets import asset_version, resource_dir, shared_plotly
 from app.errors import FieldError, NotFound, PayloadTooLarge
@@ -99,11 +99,13 @@ class CachedStatic(StaticFiles):
 
 
 async def _sweep_forever(store: SessionStore, interval: float) -> None:
+    """Expire idle sessions, and give the heap's free memory back, every ``interval`` seconds."""
     while True:
         await asyncio.sleep(interval)
         gone = await store.sweep()
         if gone:
             log.info("expired %d idle sessions", len(gone))
+        await asyncio.to_thread(allocator.release_free_memory)
 
 
 def create_app(settings: Settings | None = None, clock: Callable[[], float] = time.monotonic) -> FastAPI:
