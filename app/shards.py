@@ -112,38 +112,6 @@ class WorkerClient:
             await self.reading
 
 
-# SessionHost calls that name a session first: forwarded to the worker that holds it.
-ROUTED = (
-    "view",
-    "data",
-    "network",
-    "history",
-    "export",
-    "boundary",
-    "predict",
-    "gradient_check",
-    "collapse",
-    "loss_slice",
-    "health",
-    "checkpoints",
-    "checkpoint_view",
-    "go_back",
-    "code",
-    "frame",
-    "next_frame",
-    "add_watcher",
-    "set_watcher_fps",
-    "remove_watcher",
-    "patch",
-    "set_parameter",
-    "put_data",
-    "reset",
-    "step",
-    "play",
-    "pause",
-)
-
-
 class ShardedHost:
     def __init__(self, workers: list[WorkerClient]) -> None:
         self.workers = workers
@@ -218,5 +186,5 @@ def _routed(name: str) -> Callable[..., Awaitable[Any]]:
     return method
 
 
-for _name in ROUTED:
+for _name in rpc.ROUTED:
     setattr(ShardedHost, _name, _routed(_name))

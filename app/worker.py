@@ -26,41 +26,6 @@ from typing import Any
 from app import rpc
 from app.host import SessionHost
 
-CALLABLE = frozenset(
-    {
-        "create",
-        "create_from_document",
-        "delete",
-        "view",
-        "data",
-        "network",
-        "history",
-        "export",
-        "boundary",
-        "predict",
-        "gradient_check",
-        "collapse",
-        "loss_slice",
-        "health",
-        "checkpoints",
-        "checkpoint_view",
-        "go_back",
-        "code",
-        "frame",
-        "next_frame",
-        "add_watcher",
-        "set_watcher_fps",
-        "remove_watcher",
-        "patch",
-        "set_parameter",
-        "put_data",
-        "reset",
-        "step",
-        "play",
-        "pause",
-    }
-)
-
 
 class WorkerProtocol(asyncio.Protocol):
     def __init__(self, host: SessionHost, closed: asyncio.Future[None]) -> None:
@@ -111,7 +76,7 @@ class WorkerProtocol(asyncio.Protocol):
 
     async def run(self, call_id: int, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         try:
-            if method not in CALLABLE:
+            if method not in rpc.CALLS:
                 raise AttributeError(f"no such call: {method}")
             result = await getattr(self.host, method)(*args, **kwargs)
             self.reply(call_id, True, result)
