@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 
 from app.history import Record
 from app.training import Session, SessionState
@@ -36,6 +37,14 @@ def rounded(values: np.ndarray, decimals: int = 4) -> list[Any]:
 def weights_view(session: Session) -> dict[str, Any]:
     """Weights and biases rounded for drawing (the full values are at /network)."""
     return {"layers": [{"weights": rounded(layer.W), "biases": rounded(layer.b)} for layer in session.model.layers]}
+
+
+def weights_json(session: Session) -> str:
+    """``weights_view`` as JSON text. orjson writes these hundred-odd floats about fifteen
+    times faster than json, and every frame carries them. The engine's weights are always
+    finite (a diverging step is rolled back), so orjson's null for NaN never applies."""
+    layers = [{"weights": np.round(layer.W, 4), "biases": np.round(layer.b, 4)} for layer in session.model.layers]
+    return orjson.dumps({"layers": layers}, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def state_view(session: Session, playing: bool) -> SessionState:
@@ -65,7 +74,7 @@ def body(session: Session, maps: MapSettings, version: int, config_version: int,
         f'"state":{_dumps(state_view(session, playing))},'
         f'"boundary":{_with_data(boundary)},'
         f'"neurons":{{"resolution":{maps.neurons},"layers":[{layers}]}},'
-        f'"weights":{_dumps(weights_view(session))}}}'
+        f'"weights":{weights_json(session)}}}'
     )
 
 
