@@ -30,21 +30,23 @@ class MapSettings:
     neurons: int = 12
 
 
-def rounded(values: np.ndarray, decimals: int = 4) -> list[Any]:
-    return list(np.round(values, decimals).tolist())
+def _rounded_layers(session: Session) -> dict[str, list[dict[str, np.ndarray]]]:
+    """Weights and biases rounded to 4 decimals for drawing (the full values are at /network)."""
+    layers = session.model.layers
+    return {"layers": [{"weights": np.round(layer.W, 4), "biases": np.round(layer.b, 4)} for layer in layers]}
 
 
 def weights_view(session: Session) -> dict[str, Any]:
-    """Weights and biases rounded for drawing (the full values are at /network)."""
-    return {"layers": [{"weights": rounded(layer.W), "biases": rounded(layer.b)} for layer in session.model.layers]}
+    """The rounded weights and biases as nested lists."""
+    rounded = _rounded_layers(session)
+    return {"layers": [{k: a.tolist() for k, a in layer.items()} for layer in rounded["layers"]]}
 
 
 def weights_json(session: Session) -> str:
     """``weights_view`` as JSON text. orjson writes these hundred-odd floats about fifteen
     times faster than json, and every frame carries them. The engine's weights are always
     finite (a diverging step is rolled back), so orjson's null for NaN never applies."""
-    layers = [{"weights": np.round(layer.W, 4), "biases": np.round(layer.b, 4)} for layer in session.model.layers]
-    return orjson.dumps({"layers": layers}, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+    return orjson.dumps(_rounded_layers(session), option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def state_view(session: Session, playing: bool) -> SessionState:
