@@ -24,9 +24,9 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from app import __version__
-from app.config import Config
-from app.documents import export_document
-from app.training import Session
+from app.outputs.documents import export_document
+from app.training.config import Config
+from app.training.session import Session
 
 
 class UsageError(Exception):
@@ -202,9 +202,9 @@ def train(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.main import create_app
+    from app.api.wsproto import FastDeflateProtocol
+    from app.server import create_app
     from app.settings import Settings
-    from app.wsproto import FastDeflateProtocol
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("db", args.db)) if v is not None}
     try:

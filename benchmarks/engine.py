@@ -74,8 +74,9 @@ from numpy.typing import NDArray
 if importlib.util.find_spec("app") is None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.config import Config
-from app.training import Session
+from app.outputs.maps import session_map, session_neuron_maps
+from app.training.config import Config
+from app.training.session import Session
 
 
 def optional(module: str) -> Any:
@@ -404,8 +405,8 @@ def bench_network(net: Network, settings: Settings) -> tuple[dict[str, Any], Ses
 
 def bench_frame(session: Session, settings: Settings) -> dict[str, Any]:
     parts: dict[str, Callable[[], object]] = {
-        "output_map": lambda: session.output_map(100).encode("uint8"),
-        "neuron_maps": lambda: session.neuron_maps(20),
+        "output_map": lambda: session_map(session, 100).encode("uint8"),
+        "neuron_maps": lambda: session_neuron_maps(session, 20),
         "evaluate": session.evaluate,
     }
     for fn in parts.values():

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from app.config import Config
-from app.training import Session
+from app.training.config import Config
+from app.training.session import Session
 
 # Apps built by tests keep their sessions in-process unless a test asks for workers.
 os.environ.setdefault("NEURAL_PLAYGROUND_WORKERS", "0")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from app.cli import main
-from app.documents import session_from_document
+from app.outputs.documents import session_from_document
 from tests.conftest import make_session
 
 RESULT_FIELDS = {"epochs", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "status", "seconds"}

@@ -1,1 +1,4 @@
-"""HTTP and WebSocket routes: one APIRouter per area. Nothing else imports this package."""
+"""The web layer: one router per area (routes/), wire schemas, dependencies, error handlers, assets.
+
+Nothing below this package imports it.
+"""

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
-from app.host import SessionHost
-from app.sessions import SessionStore
+from app.serving.host import SessionHost
+from app.serving.runs_store import RunStore
+from app.serving.session_store import SessionStore
 from app.settings import Settings
-from app.storage import RunStore
 
 
 def get_store(request: Request) -> SessionStore:

@@ -58,7 +58,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.main import create_app
+from app.server import create_app
 from app.settings import Settings
 
 # Hypothesis examples per operation and generation mode; the coverage phase adds its own cases.

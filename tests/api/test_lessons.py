@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.lessons import LESSONS
+from app.training.lessons import LESSONS
 
 
 def lesson(client: TestClient, name: str, **changes: Any) -> tuple[str, dict[str, Any]]:

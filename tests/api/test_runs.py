@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from app.main import create_app
+from app.server import create_app
 from app.settings import Settings
 from tests.api.conftest import locs
 

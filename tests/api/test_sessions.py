@@ -238,7 +238,7 @@ def test_diverged_run_never_sends_nan(client: TestClient) -> None:
 
 
 def test_capacity_gives_429_with_retry_after(tmp_path: Path, clock: FakeClock) -> None:
-    from app.main import create_app
+    from app.server import create_app
     from app.settings import Settings
 
     with TestClient(create_app(Settings(db=tmp_path / "r.db", max_sessions=2, session_ttl=60), clock=clock)) as c:

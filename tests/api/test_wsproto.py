@@ -6,7 +6,7 @@ import zlib
 
 from websockets.frames import Frame, Opcode
 
-from app.wsproto import FastDeflateFactory, extensions
+from app.api.wsproto import FastDeflateFactory, extensions
 
 
 def test_negotiates_and_decodes_with_standard_deflate() -> None:

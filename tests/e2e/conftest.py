@@ -48,7 +48,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.fail(f"CI must run the browser tests, but {reason}")
         pytest.skip(reason)
     # Make the compressed plotly.js now, so the first page load is the one users get.
-    from app.assets import PlotlyBundle
+    from app.api.assets import PlotlyBundle
 
     PlotlyBundle.load(background=False)
     folder = tmp_path_factory.mktemp("e2e")

@@ -7,7 +7,7 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from app.lessons import LESSONS
+from app.training.lessons import LESSONS
 from tests.e2e.conftest import open_playground, sel
 
 # What each lesson's view puts on the page once it has rendered.

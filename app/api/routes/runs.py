@@ -1,0 +1,74 @@
+"""Saved runs: store a session's config, weights and history under a short slug."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, status
+
+from app.api.deps import SESSION_NOT_FOUND, HostDep, Responses, RunsDep, SessionId, StoreDep
+from app.api.schemas import ModelDocument, NewRun, RunCreated, RunIn, SessionOut
+from app.serving.host import SessionHost, SessionNotFound
+from app.serving.runs_store import Run, RunStore
+from app.training.errors import FieldError, NotFound
+
+router = APIRouter(prefix="/api/runs", tags=["runs"])
+session_router = APIRouter(prefix="/api/sessions", tags=["runs"])
+
+Slug = Annotated[str, Path(max_length=64, description="The slug returned when the run was saved")]
+NOT_FOUND: Responses = {404: {"description": "No saved run with that slug"}}
+
+
+async def load_run(runs: RunStore, slug: str) -> Run:
+    run = await asyncio.to_thread(runs.get, slug)
+    if run is None:
+        raise NotFound("no saved run with that slug")
+    return run
+
+
+def run_document(run: Run) -> dict[str, Any]:
+    return {**run.document, "run": {"slug": run.slug, "title": run.title, "created_at": run.created_at}}
+
+
+@router.post("", response_model=RunCreated, status_code=status.HTTP_201_CREATED)
+async def save_run(body: RunIn, store: StoreDep, host: HostDep, runs: RunsDep) -> dict[str, str]:
+    """Store the session's config, weights and history; the url opens it in the playground."""
+    try:
+        store.touch(body.session_id)
+    except SessionNotFound:
+        raise FieldError(("body", "session_id"), "no session with that id") from None
+    return await save(host, runs, body.session_id, body.title)
+
+
+@session_router.post(
+    "/{session_id}/runs",
+    response_model=RunCreated,
+    status_code=status.HTTP_201_CREATED,
+    responses=SESSION_NOT_FOUND,
+)
+async def save_session_run(
+    session_id: SessionId, host: HostDep, runs: RunsDep, body: Annotated[NewRun | None, Body()] = None
+) -> dict[str, str]:
+    """The same as ``POST /api/runs``, with the session in the path, where a proxy that routes
+    by session id can see it. The body (a title) is optional."""
+    return await save(host, runs, session_id, body.title if body else "")
+
+
+async def save(host: SessionHost, runs: RunStore, session_id: str, title: str) -> dict[str, str]:
+    document = await host.export(session_id)
+    run = await asyncio.to_thread(runs.save, title.strip(), document)
+    return {"slug": run.slug, "url": f"/r/{run.slug}"}
+
+
+@router.get("/{slug}", response_model=ModelDocument, response_model_exclude_none=True, responses=NOT_FOUND)
+async def get_run(slug: Slug, runs: RunsDep) -> dict[str, Any]:
+    """The saved model document, with the run's slug, title and time."""
+    return run_document(await load_run(runs, slug))
+
+
+@router.post("/{slug}/open", response_model=SessionOut, status_code=status.HTTP_201_CREATED, responses=NOT_FOUND)
+async def open_run(slug: Slug, runs: RunsDep, store: StoreDep) -> dict[str, Any]:
+    """A new session with the run's config and trained weights."""
+    run = await load_run(runs, slug)
+    return await store.create_from_document(run.document)

@@ -1,0 +1,223 @@
+"""WebSocket /api/sessions/{id}/stream: drive a session and watch it learn.
+
+Client -> server: play, pause, step, reset, configure, subscribe (JSON text).
+Server -> client: frames, and {"type": "error", "detail"} for anything it
+cannot take (the socket stays open).
+
+Frames are pulled, not pushed: a watcher asks the host for the next frame
+only when it has sent the last one and its frame interval has passed, so a
+slow client gets fewer, newer frames and never a backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass, field
+from typing import cast
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+from starlette.websockets import WebSocketState
+
+from app.api.schemas import (
+    ConfigureMessage,
+    PauseMessage,
+    PlayMessage,
+    ResetMessage,
+    StepMessage,
+    SubscribeMessage,
+)
+from app.outputs.frames import MapSettings
+from app.serving.host import SessionHost, SessionNotFound
+from app.serving.session_store import SessionStore
+from app.training.errors import FieldError, NotFound
+
+router = APIRouter(tags=["stream"])
+
+ClientMessage = PlayMessage | PauseMessage | StepMessage | ResetMessage | ConfigureMessage | SubscribeMessage
+MESSAGES: dict[str, type[ClientMessage]] = {
+    "play": PlayMessage,
+    "pause": PauseMessage,
+    "step": StepMessage,
+    "reset": ResetMessage,
+    "configure": ConfigureMessage,
+    "subscribe": SubscribeMessage,
+}
+CLOSE_NOT_FOUND = 4404
+CATCH_UP = 3  # frames a late watcher may make up
+LEAD, MAX_LEAD = 0.5, 0.05  # ask for a frame this share of an interval (at most 50 ms) early
+
+
+@dataclass
+class Watcher:
+    fps: int = 20
+    maps: MapSettings = field(default_factory=MapSettings)
+
+
+def describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}" if where else err["msg"])
+    return "; ".join(parts)
+
+
+def parse(text: str) -> ClientMessage:
+    """Validate one client message; ValueError says what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise ValueError('messages are JSON objects, like {"type": "play"}') from None
+    name = data.get("type") if isinstance(data, dict) else None
+    kind = MESSAGES.get(name) if isinstance(name, str) else None
+    if kind is None:
+        raise ValueError(f"type: must be one of {', '.join(MESSAGES)}")
+    try:
+        return kind.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(describe(exc)) from None
+
+
+class Connection:
+    """One socket watching (and, unless read-only, driving) one session."""
+
+    def __init__(self, websocket: WebSocket, store: SessionStore, session_id: str, read_only: bool = False) -> None:
+        self.ws = websocket
+        self.store = store
+        self.host = cast(SessionHost, store.host)  # a ShardedHost takes the same calls
+        self.session_id = session_id
+        self.read_only = read_only
+        self.watcher = Watcher()
+        self.send_lock = asyncio.Lock()
+
+    async def send(self, text: str) -> None:
+        async with self.send_lock:
+            await self.ws.send_text(text)
+
+    async def error(self, detail: str) -> None:
+        await self.send(json.dumps({"type": "error", "detail": detail}))
+
+    async def frames(self) -> None:
+        """Send the newest frame whenever the client is ready for one, ``fps`` a second at most.
+
+        Frames are due on a fixed schedule, so a frame that comes late does not push
+        every later one back: up to ``CATCH_UP`` late frames are made up at once, and a
+        client that fell further behind starts afresh. Each frame is asked for a little
+        before it is due (``LEAD`` of the interval), so that a busy worker's turn does not
+        make it late; it is then held until due.
+        """
+        version, epoch, config_version = -1, 0, -1
+        due = time.monotonic()
+        while True:
+            interval = 1.0 / self.watcher.fps
+            ask = due - min(LEAD * interval, MAX_LEAD)
+            if (delay := ask - time.monotonic()) > 0:
+                await asyncio.sleep(delay)
+            frame = await self.host.next_frame(self.session_id, version, epoch, self.watcher.maps, config_version)
+            if (early := due - time.monotonic()) > 0:
+                await asyncio.sleep(early)
+            await self.send(frame.text)
+            version, epoch, config_version = frame.version, frame.epoch, frame.config_version
+            due = max(due + interval, time.monotonic() - CATCH_UP * interval)
+
+    async def handle(self, message: ClientMessage) -> None:
+        sid, host = self.session_id, self.host
+        if self.read_only and not isinstance(message, SubscribeMessage):
+            await self.error(f"type: this link can only watch; {message.type} needs the session's own link")
+            return
+        if isinstance(message, PlayMessage):
+            await host.play(sid, message.epochs_per_second)
+        elif isinstance(message, PauseMessage):
+            await host.pause(sid)
+        elif isinstance(message, StepMessage):
+            await host.step(sid, message.steps, message.unit)
+        elif isinstance(message, ResetMessage):
+            await host.reset(sid)
+        elif isinstance(message, ConfigureMessage):
+            try:
+                await host.patch(sid, message.config)
+            except ValidationError as exc:
+                await self.error(f"config.{describe(exc)}")
+            except RecursionError:
+                await self.error("config: nested too deeply")
+        elif isinstance(message, SubscribeMessage):
+            self.watcher.fps = message.fps
+            self.watcher.maps = MapSettings(message.boundary_resolution, message.neuron_resolution)
+            await host.set_watcher_fps(sid, self.watcher_id, message.fps)
+
+    async def run(self) -> None:
+        self.watcher_id = await self.host.add_watcher(self.session_id, self.watcher.fps)
+        self.store.watching(self.session_id, +1)
+        sender = asyncio.create_task(self.frames())
+        receiver = asyncio.create_task(self.receive())
+        try:
+            done, _ = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+        except SessionNotFound:
+            await self.close_not_found()
+        except WebSocketDisconnect:
+            pass
+        finally:
+            sender.cancel()
+            receiver.cancel()
+            self.store.watching(self.session_id, -1)
+            # Shielded: the last watcher's leaving must pause play even if this task is being cancelled.
+            with contextlib.suppress(SessionNotFound, asyncio.CancelledError):
+                await asyncio.shield(self.host.remove_watcher(self.session_id, self.watcher_id))
+
+    async def receive(self) -> None:
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            self.store.touch(self.session_id)
+            text = message.get("text")
+            if text is None:
+                await self.error("binary messages are not understood: send JSON text")
+                continue
+            try:
+                parsed = parse(text)
+            except ValueError as exc:
+                await self.error(str(exc))
+                continue
+            try:
+                await self.handle(parsed)
+            except FieldError as exc:
+                await self.error(str(exc))
+
+    async def close_not_found(self) -> None:
+        if self.ws.application_state == WebSocketState.CONNECTED:
+            try:
+                await self.error("session not found: it never existed, was deleted, or expired")
+                await self.ws.close(code=CLOSE_NOT_FOUND)
+            except (RuntimeError, WebSocketDisconnect):
+                pass
+
+
+@router.websocket("/api/sessions/{session_id}/stream")
+async def stream(websocket: WebSocket, session_id: str) -> None:
+    store: SessionStore = websocket.app.state.store
+    await websocket.accept()
+    connection = Connection(websocket, store, session_id)
+    if session_id not in store:
+        await connection.close_not_found()
+        return
+    store.touch(session_id)
+    await connection.run()
+
+
+@router.websocket("/api/watch/{token}/stream")
+async def watch_stream(websocket: WebSocket, token: str) -> None:
+    """Presenter mode: the session's frames, read-only (only subscribe is accepted)."""
+    store: SessionStore = websocket.app.state.store
+    await websocket.accept()
+    try:
+        session_id = store.watched_session(token)
+    except NotFound:
+        await Connection(websocket, store, "", read_only=True).close_not_found()
+        return
+    await Connection(websocket, store, session_id, read_only=True).run()

@@ -1,0 +1,157 @@
+"""create_app(settings): middleware, routers, error handlers, lifespan. Nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
+
+from app import __version__
+from app.api.assets import asset_version, resource_dir, shared_plotly
+from app.api.routes import datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
+from app.serving import allocator
+from app.serving.host import SessionHost
+from app.serving.runs_store import RunStore
+from app.serving.session_store import CapacityError, SessionStore
+from app.serving.shards import ShardedHost
+from app.settings import Settings, worker_count
+from app.training.errors import FieldError, NotFound, PayloadTooLarge
+
+log = logging.getLogger("neural_playground")
+
+DESCRIPTION = """Train small NumPy multilayer perceptrons on 2-D toy data, one step at a time,
+and watch them learn: REST for control and reads, a WebSocket for live frames.
+A session id is a bearer capability: whoever holds it may drive the session."""
+
+
+def _errors(errors: list[Any], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Field path, message and type only: inputs are never echoed (they may hold NaN)."""
+    return [
+        {"loc": [*prefix, *err["loc"]], "msg": err["msg"].removeprefix("Value error, "), "type": err["type"]}
+        for err in errors
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _errors(list(exc.errors()))}, status_code=422)
+
+    @app.exception_handler(ValidationError)
+    async def body_invalid(request: Request, exc: ValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _errors(exc.errors(), ("body",))}, status_code=422)
+
+    @app.exception_handler(FieldError)
+    async def field_invalid(request: Request, exc: FieldError) -> JSONResponse:
+        # "config" names the session's own config (the request was fine, the session cannot do it).
+        places = ("body", "query", "path", "header", "config")
+        loc = list(exc.loc) if exc.loc and exc.loc[0] in places else ["body", *exc.loc]
+        return JSONResponse({"detail": [{"loc": loc, "msg": exc.message, "type": "value_error"}]}, status_code=422)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, status_code=404)
+
+    @app.exception_handler(CapacityError)
+    async def full(request: Request, exc: CapacityError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=429, headers={"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(PayloadTooLarge)
+    async def too_large(request: Request, exc: PayloadTooLarge) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=413)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI answers 400 for bodies it cannot even parse (bad UTF-8, nesting too deep).
+            detail = [{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+            return JSONResponse({"detail": detail}, status_code=422)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error; the server log has the details"}, status_code=500)
+
+
+class CachedStatic(StaticFiles):
+    """Static files under a content-hashed URL: cacheable for a year."""
+
+    async def get_response(self, path: str, scope: Scope) -> Any:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = pages.IMMUTABLE
+        return response
+
+
+async def _sweep_forever(store: SessionStore, interval: float) -> None:
+    """Expire idle sessions, and give the heap's free memory back, every ``interval`` seconds."""
+    while True:
+        await asyncio.sleep(interval)
+        gone = await store.sweep()
+        if gone:
+            log.info("expired %d idle sessions", len(gone))
+        await asyncio.to_thread(allocator.release_free_memory)
+
+
+def create_app(settings: Settings | None = None, clock: Callable[[], float] = time.monotonic) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        workers = worker_count(settings)
+        host: SessionHost | ShardedHost
+        if workers:
+            host = await ShardedHost.start(workers, settings.chunk_seconds)
+            log.info("sessions run in %d worker processes", workers)
+        else:
+            host = SessionHost(settings.compute_threads, settings.chunk_seconds)
+        prefix = settings.id_prefix
+        app.state.store = SessionStore(host, settings.max_sessions, settings.session_ttl, clock, prefix)
+        app.state.runs = await asyncio.to_thread(RunStore, settings.db, prefix)
+        # Read (and compress) plotly.js in the background: health answers at once.
+        app.state.plotly = asyncio.create_task(asyncio.to_thread(shared_plotly))
+        sweeper = asyncio.create_task(_sweep_forever(app.state.store, settings.sweep_interval))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            with contextlib.suppress(asyncio.CancelledError):
+                await app.state.plotly
+            await host.close()
+
+    # The API docs (/docs, /redoc) load their scripts from this server: classrooms are often offline.
+    app = FastAPIOffline(
+        title="Neural Playground",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    static = resource_dir("static")
+    app.state.asset_version = asset_version(static)
+    app.state.templates = Jinja2Templates(directory=resource_dir("templates"))
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=800, compresslevel=6)
+    for module in (meta, datasets, sessions, inspect, stream, watch, runs, landscapes, lessons, pages):
+        app.include_router(module.router)
+    app.include_router(runs.session_router)
+    app.mount(f"/static/{app.state.asset_version}", CachedStatic(directory=static), name="static")
+    return app

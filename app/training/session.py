@@ -1,0 +1,484 @@
+"""Session: one training run built from a Config, stepped by batches or epochs.
+
+A session owns its data split, model, loss, optimizer and schedule, the step
+and epoch counters and the per-epoch history. It knows nothing of the web:
+the server wraps it with locks and streams its frames.
+
+Reproducibility: the data come from the data seed, the weights and batch
+order from the run seed, each through its own SeedSequence stream, so the
+same config gives bit-identical numbers.
+
+Divergence: after every step the parameters are checked to be finite (one
+sum over the flat buffer), and every evaluation checks the losses: a loss
+that is not finite, or that climbs above DIVERGENCE_FACTOR times the larger
+of its starting value and the loss of an all-zero output, has diverged (with
+tanh or sigmoid units a too-large learning rate saturates the network and the
+loss jumps far above chance without ever overflowing). On a failure the
+session goes back to its last healthy evaluation (weights, counters and
+numbers), clears the optimizer's state and reports "diverged"; nothing
+non-finite ever leaves it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal, TypedDict
+
+import numpy as np
+
+from app.nn import regularizers
+from app.nn.arrays import Array
+from app.nn.diagnostics import LayerHealth, layer_health
+from app.nn.features import feature_matrix
+from app.nn.losses import make_loss
+from app.nn.model import MLP
+from app.nn.optimizers import make_optimizer
+from app.nn.schedules import Schedule
+from app.training.config import Config, rebuild_needed
+from app.training.errors import FieldError
+from app.training.history import History, Record, Thinned
+from app.training.split import Split, load_split
+
+Status = Literal["ready", "training", "diverged"]
+Unit = Literal["batch", "epoch"]
+
+MAX_STEPS = 100_000
+DIVERGENCE_FACTOR = 3.0
+HEALTH_EVERY = 10  # epochs between gradient-health records
+CHECKPOINT_BYTES = 1_000_000  # per session, for rewinding
+
+
+class SessionState(TypedDict):
+    """Where a session stands: counters, the latest metrics and its status."""
+
+    epoch: int
+    step: int
+    train_loss: float
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    penalty: float
+    total_loss: float
+    learning_rate: float
+    status: Status
+    message: str
+    best_epoch: int | None
+    best_test_loss: float | None
+
+
+@dataclass(frozen=True)
+class Metrics:
+    train_loss: float
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    penalty: float
+
+    @property
+    def finite(self) -> bool:
+        values = (self.train_loss, self.test_loss, self.penalty)
+        return all(v is None or math.isfinite(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Everything needed to continue a run from an epoch exactly as it went on."""
+
+    epoch: int
+    step: int
+    params: Array
+    metrics: Metrics
+    optimizer: dict[str, object]
+    batch_rng: dict[str, object]
+
+
+@dataclass(frozen=True)
+class HealthRecord:
+    epoch: int
+    layers: list[LayerHealth]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    params: Array
+    metrics: Metrics
+    epoch: int
+    step: int
+    cursor: int
+
+
+class Session:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.status: Status = "ready"
+        self.message = ""
+        self._build()
+
+    # ---- construction -------------------------------------------------------------
+
+    def _build(self) -> None:
+        cfg = self.config
+        self.split: Split = load_split(cfg.dataset, cfg.data_seed)
+        self.features = tuple(cfg.features)
+        self.loss = make_loss(cfg.loss, cfg.task, cfg.classes)
+        self._x_train = feature_matrix(self.features, self.split.train_points)
+        self._x_test = feature_matrix(self.features, self.split.test_points)
+        self._t_train = self.loss.targets(self.split.train_labels)
+        self._t_test = self.loss.targets(self.split.test_labels)
+        self._x_all = np.concatenate([self._x_train, self._x_test])
+        self.model = MLP(
+            [len(self.features), *cfg.hidden_layers, self.loss.outputs],
+            activation=cfg.activation,
+            init=cfg.init,
+            rng=np.random.default_rng(np.random.SeedSequence([cfg.seed, 2])),
+        )
+        self._init_params: Array = self.model.params.copy()
+        self._apply_live_settings()
+        self._restart()
+
+    def _apply_live_settings(self) -> None:
+        cfg = self.config
+        opt = cfg.optimizer
+        hyper = dict(momentum=opt.momentum, beta1=opt.beta1, beta2=opt.beta2, rho=opt.rho, epsilon=opt.epsilon)
+        current = getattr(self, "optimizer", None)
+        if current is None or current.name != opt.name:
+            self.optimizer = make_optimizer(opt.name, **hyper)
+        else:
+            for key, value in hyper.items():
+                setattr(self.optimizer, key, value)
+        s = cfg.schedule
+        self.schedule = Schedule(s.name, s.every, s.factor, s.period, s.min_learning_rate)
+
+    def _restart(self) -> None:
+        """Counters, history, batch order and optimizer back to the start."""
+        self.model.params[:] = self._init_params
+        self.optimizer.reset()
+        self._batch_rng = np.random.default_rng(np.random.SeedSequence([self.config.seed, 3]))
+        self.epoch = 0
+        self.step_count = 0
+        self._cursor = 0
+        self._xs = self._x_train
+        self._ts = self._t_train
+        self.history = History()
+        per_checkpoint = self.model.params.nbytes * 3
+        self.checkpoints: Thinned[Checkpoint] = Thinned(max(4, min(200, CHECKPOINT_BYTES // per_checkpoint)))
+        self.health: Thinned[HealthRecord] = Thinned(500)
+        self.status = "ready"
+        self.message = ""
+        self.metrics = self.evaluate()
+        self._set_loss_ceiling()
+        self._snapshot = self._take_snapshot()
+        start = self._checkpoint()
+        self.checkpoints.add(start)
+        self.best: Checkpoint | None = start if start.metrics.test_loss is not None else None
+
+    def _set_loss_ceiling(self) -> None:
+        zero = np.zeros((self.n_train, self.loss.outputs))
+        reference = max(self.metrics.train_loss, self.loss.value(zero, self._t_train))
+        self.loss_ceiling = DIVERGENCE_FACTOR * reference if math.isfinite(reference) else math.inf
+
+    def reset(self) -> None:
+        """The weights the run started with, and the same data: as if just created."""
+        self._restart()
+
+    def reconfigure(self, config: Config) -> bool:
+        """Switch to ``config``; returns True when the model (and data) were rebuilt.
+
+        Optimizer knobs, schedule, regularization and batch size apply live and
+        keep the weights; anything else builds the run afresh.
+        """
+        rebuild = rebuild_needed(self.config, config)
+        self.config = config
+        if rebuild:
+            self.optimizer = None  # type: ignore[assignment]
+            self._build()
+        else:
+            self._apply_live_settings()
+            # The penalty (and so the reported objective) depends on the live settings.
+            self.metrics = self.evaluate()
+        return rebuild
+
+    # ---- training -----------------------------------------------------------------
+
+    @property
+    def n_train(self) -> int:
+        return int(self._x_train.shape[0])
+
+    @property
+    def batch_size(self) -> int:
+        return min(self.config.batch_size, self.n_train)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-self.n_train // self.batch_size)
+
+    @property
+    def learning_rate(self) -> float:
+        return self.schedule(self.config.optimizer.learning_rate, self.epoch + self._cursor / self.n_train)
+
+    def batches_for_epochs(self, epochs: int) -> int:
+        """Batches that end ``epochs`` more epochs, the first finishing the one under way."""
+        return -(-(self.n_train - self._cursor) // self.batch_size) + (epochs - 1) * self.steps_per_epoch
+
+    def step(self, steps: int = 1, unit: Unit = "batch", evaluate: bool = True) -> None:
+        """Run ``steps`` batches, or until ``steps`` more epochs have ended.
+
+        Stops early if the run diverges. Metrics are fresh afterwards, unless
+        ``evaluate`` is False: then they are as of the last epoch's end (the
+        server's play loop trains in small pieces and needs no more).
+        """
+        if not 1 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps must be in 1..{MAX_STEPS}")
+        if self.status == "diverged":
+            self.status, self.message = "ready", ""
+        # Overflow on the way to divergence is expected and handled; keep it off the console.
+        with np.errstate(all="ignore"):
+            if not self._run(self.batches_for_epochs(steps) if unit == "epoch" else steps):
+                return
+        if evaluate:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Fresh metrics now, if the run stopped mid-epoch (epoch ends evaluate anyway)."""
+        if self._cursor != 0:
+            with np.errstate(all="ignore"):
+                self._record(append=False)
+
+    def _run(self, count: int) -> bool:
+        """Train ``count`` batches; False if the run diverged."""
+        model, loss, optimizer = self.model, self.loss, self.optimizer
+        params, pairs = model.params, model.parameters()
+        weights, weight_grads = model.weights, model.weight_grads
+        reg = self.config.regularization
+        reg_kind = reg.kind if reg.rate > 0.0 else "none"
+        base_lr = self.config.optimizer.learning_rate
+        schedule = self.schedule
+        scheduled = schedule.name != "constant"
+        n, bs = self.n_train, self.batch_size
+        isfinite, total = math.isfinite, np.add.reduce
+        for _ in range(count):
+            c = self._cursor
+            if c == 0:
+                order = self._batch_rng.permutation(n)
+                self._xs, self._ts = self._x_train[order], self._t_train[order]
+            e = c + bs
+            model.backward(loss.gradient(model(self._xs[c:e]), self._ts[c:e]))
+            if reg_kind != "none":
+                regularizers.add_gradient(reg_kind, reg.rate, weights, weight_grads)
+            lr = schedule(base_lr, self.epoch + c / n) if scheduled else base_lr
+            optimizer.step(pairs, lr)
+            self.step_count += 1
+            if not isfinite(total(params)):
+                self._diverge("a weight became infinite or NaN")
+                return False
+            if e < n:
+                self._cursor = e
+            else:
+                self._cursor = 0
+                self.epoch += 1
+                if not self._record(append=True):
+                    return False
+        return True
+
+    def _record(self, append: bool) -> bool:
+        """Evaluate; keep a snapshot if finite, else roll back. Appends to history at epoch ends."""
+        metrics = self.evaluate()
+        if not metrics.finite:
+            self._diverge("the loss became infinite or NaN")
+            return False
+        if metrics.train_loss > self.loss_ceiling:
+            self._diverge(
+                f"the training loss rose to {metrics.train_loss:.3g}, "
+                f"over {DIVERGENCE_FACTOR:g} times its starting level"
+            )
+            return False
+        self.metrics = metrics
+        self._snapshot = self._take_snapshot()
+        if append:
+            self._log_epoch()
+            self.history.add(
+                Record(
+                    epoch=self.epoch,
+                    step=self.step_count,
+                    train_loss=metrics.train_loss,
+                    test_loss=metrics.test_loss,
+                    train_accuracy=metrics.train_accuracy,
+                    test_accuracy=metrics.test_accuracy,
+                    learning_rate=self.learning_rate,
+                    penalty=metrics.penalty,
+                )
+            )
+        return True
+
+    def _checkpoint(self) -> Checkpoint:
+        return Checkpoint(
+            self.epoch,
+            self.step_count,
+            self.model.params.copy(),
+            self.metrics,
+            self.optimizer.state_dict(),
+            dict(self._batch_rng.bit_generator.state),
+        )
+
+    def _log_epoch(self) -> None:
+        """At an epoch's end: the best weights so far, a checkpoint, gradient health."""
+        test_loss = self.metrics.test_loss
+        best = self.best
+        if test_loss is not None and (best is None or test_loss < (best.metrics.test_loss or math.inf)):
+            self.best = self._checkpoint()
+        if self.checkpoints.wants(self.epoch):
+            self.checkpoints.add(self.best if self.best and self.best.epoch == self.epoch else self._checkpoint())
+        if self.epoch % HEALTH_EVERY == 0 and self.health.wants(self.epoch):
+            self.health.add(HealthRecord(self.epoch, self.layer_health()))
+
+    def layer_health(self) -> list[LayerHealth]:
+        """Per layer: gradient norms of the full training objective, dead or saturated units."""
+        self.full_gradient()
+        return layer_health(self.model, self._x_train)
+
+    def go_back(self, epoch: int | None = None) -> None:
+        """Continue from a checkpoint (or, with None, the epoch with the lowest test loss).
+
+        Later history, checkpoints and health go; with the settings unchanged the
+        run then repeats exactly what it did before.
+        """
+        target = self.best if epoch is None else self.checkpoints.at(epoch)
+        if target is None:
+            what = "no epoch with a test loss yet" if epoch is None else f"no checkpoint at epoch {epoch}"
+            raise FieldError(("epoch",), what)
+        self.model.params[:] = target.params
+        self.optimizer.load_state_dict(target.optimizer)
+        self._batch_rng.bit_generator.state = target.batch_rng
+        self.epoch, self.step_count, self._cursor = target.epoch, target.step, 0
+        self.metrics = target.metrics
+        for log in (self.history, self.checkpoints, self.health):
+            log.truncate_after(target.epoch)
+        if self.best is not None and self.best.epoch > target.epoch:
+            self.best = target
+        self.status, self.message = "ready", ""
+        self._snapshot = self._take_snapshot()
+
+    def evaluate(self) -> Metrics:
+        """Loss, accuracy and penalty on the training and test sets at the current weights."""
+        n = self.n_train
+        with np.errstate(all="ignore"):
+            scores = self.model(self._x_all)
+            train, test = scores[:n], scores[n:]
+            loss = self.loss
+            has_test = test.shape[0] > 0
+            classification = self.config.task == "classification"
+            train_acc = test_acc = None
+            if classification:
+                train_acc = loss.accuracy(train, self.split.train_labels)
+                if has_test:
+                    test_acc = loss.accuracy(test, self.split.test_labels)
+            reg = self.config.regularization
+            return Metrics(
+                train_loss=loss.value(train, self._t_train),
+                test_loss=loss.value(test, self._t_test) if has_test else None,
+                train_accuracy=train_acc,
+                test_accuracy=test_acc,
+                penalty=regularizers.penalty(reg.kind, reg.rate, self.model.weights),
+            )
+
+    def _take_snapshot(self) -> _Snapshot:
+        return _Snapshot(self.model.params.copy(), self.metrics, self.epoch, self.step_count, self._cursor)
+
+    def _diverge(self, why: str) -> None:
+        failed_epoch, failed_step = self.epoch, self.step_count
+        snap = self._snapshot
+        self.model.params[:] = snap.params
+        self.optimizer.reset()
+        self.metrics = snap.metrics
+        self.epoch, self.step_count, self._cursor = snap.epoch, snap.step, snap.cursor
+        self.history.truncate_after(self.epoch)
+        self.status = "diverged"
+        self.message = (
+            f"Training diverged at epoch {failed_epoch} (step {failed_step}): {why}. "
+            f"The weights were restored from epoch {self.epoch}. Try a smaller learning rate."
+        )
+
+    # ---- views ------------------------------------------------------------------------
+
+    def state(self) -> SessionState:
+        m = self.metrics
+        return {
+            "epoch": self.epoch,
+            "step": self.step_count,
+            "train_loss": m.train_loss,
+            "test_loss": m.test_loss,
+            "train_accuracy": m.train_accuracy,
+            "test_accuracy": m.test_accuracy,
+            "penalty": m.penalty,
+            "total_loss": m.train_loss + m.penalty,
+            "learning_rate": self.learning_rate,
+            "status": self.status,
+            "message": self.message,
+            "best_epoch": None if self.best is None else self.best.epoch,
+            "best_test_loss": None if self.best is None else self.best.metrics.test_loss,
+        }
+
+    def scores(self, points: Array) -> Array:
+        """Raw output scores for 2-D points (n, 2), float64."""
+        x = feature_matrix(self.features, np.asarray(points, dtype=np.float64).reshape(-1, 2))
+        return self.model.activations(x, dtype=np.float64)[-1]
+
+    def predict(self, points: Array) -> Array:
+        """Probabilities (n, k) for classification, values (n, 1) for regression."""
+        return self.loss.output(self.scores(points))
+
+    def full_gradient(self) -> None:
+        """Fill model.grads with the gradient of the mean training loss plus the penalty."""
+        model = self.model
+        model.backward(self.loss.gradient(model(self._x_train), self._t_train))
+        reg = self.config.regularization
+        regularizers.add_gradient(reg.kind, reg.rate, model.weights, model.weight_grads)
+
+    def objective(self) -> float:
+        """Mean training loss plus penalty at the current weights (what full_gradient differentiates)."""
+        reg = self.config.regularization
+        data = self.loss.value(self.model(self._x_train), self._t_train)
+        return data + regularizers.penalty(reg.kind, reg.rate, self.model.weights)
+
+    def set_parameter(self, layer: int, unit: int, source: int | None, value: float) -> None:
+        """Set the weight from input ``source`` to ``unit`` of ``layer`` (a bias when source is None).
+
+        Raises FieldError naming what is out of range; the numbers are fresh afterwards.
+        """
+        layers = self.model.layers
+        if not 0 <= layer < len(layers):
+            raise FieldError(("layer",), f"the network has {len(layers)} layers (0..{len(layers) - 1})")
+        dense = layers[layer]
+        if not 0 <= unit < dense.fan_out:
+            raise FieldError(("unit",), f"layer {layer} has {dense.fan_out} units")
+        if source is not None and not 0 <= source < dense.fan_in:
+            raise FieldError(("source",), f"layer {layer} has {dense.fan_in} inputs")
+        if not math.isfinite(value):
+            raise FieldError(("value",), "must be a finite number")
+        if source is None:
+            dense.b[unit] = value
+        else:
+            dense.W[source, unit] = value
+        self.status, self.message = "ready", ""
+        self._record(append=False)
+
+    def load_weights(self, params: Array, history: History | None = None, epoch: int = 0, step: int = 0) -> None:
+        """Start from given parameters (flat, in the model's layout) and optional history."""
+        params = np.asarray(params, dtype=np.float64)
+        if params.shape != self.model.params.shape:
+            raise ValueError(f"expected {self.model.params.size} parameters, got {params.size}")
+        if not np.isfinite(params).all():
+            raise ValueError("parameters must be finite")
+        self._init_params = params.copy()
+        self._restart()
+        if history is not None:
+            self.history = history
+        self.epoch, self.step_count = epoch, step
+        self._snapshot = self._take_snapshot()
+        start = self._checkpoint()
+        self.checkpoints.records = [start]
+        self.best = start if start.metrics.test_loss is not None else None
+
+    def __repr__(self) -> str:
+        return f"Session({self.config.dataset.name}, {self.model!r}, epoch {self.epoch})"
