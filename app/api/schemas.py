@@ -110,6 +110,7 @@ class Health(Wire):
 
 class DatasetInfo(Wire):
     name: str
+    label: str
     task: Literal["classification", "regression"]
     classes: int | None = Field(description="Default class count; null for regression.")
     min_classes: int | None
@@ -153,6 +154,9 @@ class Options(Wire):
     schedules: list[NamedChoice]
     regularization: list[str]
     inits: list[str]
+    activation_choices: list[NamedChoice] = Field(description="activations with their labels and knobs")
+    regularization_choices: list[NamedChoice] = Field(description="regularization kinds with labels and knobs")
+    init_choices: list[NamedChoice] = Field(description="inits with their labels")
     limits: Limits
     defaults: Config
 

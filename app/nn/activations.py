@@ -1,6 +1,8 @@
-"""Hidden-layer activations: a name -> (f, f') table.
+"""Hidden-layer activations: one row per activation, f beside f'.
 
-Each derivative takes both the pre-activation ``z`` and the output ``a = f(z)``
+A row also carries what the rest of the application says about it: its label
+for the page and its code for the exported NumPy and PyTorch scripts. Each
+derivative takes both the pre-activation ``z`` and the output ``a = f(z)``
 so that it can use whichever is cheaper (tanh and sigmoid reuse ``a``).
 All functions are elementwise over arrays of any shape.
 """
@@ -15,8 +17,6 @@ import numpy as np
 
 from app.nn.arrays import Array
 
-ActivationName = Literal["linear", "relu", "leaky_relu", "tanh", "sigmoid", "elu", "softplus", "gelu", "swish", "sine"]
-
 LEAKY_SLOPE = 0.01
 _GELU_C = np.sqrt(2.0 / np.pi)
 
@@ -29,11 +29,18 @@ class Activation:
     "dead" (ReLU: zero output everywhere) or "saturated" (sigmoid/tanh: flat
     tails), or None when it has no such failure mode worth reporting.
     ``peak_slope`` is the largest value f' takes, used to judge saturation.
+    ``numpy`` is f as a NumPy expression in ``z``; ``torch`` a PyTorch module
+    expression, and ``torch_class`` the definition it needs, if any.
     """
 
     name: str
+    label: str
     f: Callable[[Array], Array]
     df: Callable[[Array, Array], Array]
+    numpy: str
+    torch: str
+    torch_class: str = ""
+    knobs: tuple[str, ...] = ()
     inactive: Literal["dead", "saturated"] | None = None
     peak_slope: float = 1.0
     f_inplace: Callable[[Array], object] | None = None  # the same f, overwriting its argument
@@ -142,19 +149,95 @@ def _sine_d(z: Array, a: Array) -> Array:
     return np.cos(z)
 
 
+def _step(z: Array) -> Array:
+    return (z > 0.0).astype(z.dtype)
+
+
+def _step_d(z: Array, a: Array) -> Array:
+    # Flat on both sides of the jump: no gradient reaches the weights below, so descent cannot train it.
+    return np.zeros_like(z)
+
+
+def _torch_class(name: str, expression: str) -> str:
+    """A one-line PyTorch module, for functions torch.nn has no module for."""
+    return f"class {name}(nn.Module):\n    def forward(self, z):\n        return {expression}\n"
+
+
+_SIGMOID_CODE = "0.5 * np.tanh(0.5 * z) + 0.5"
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("linear", _linear, _linear_d),
-        Activation("relu", _relu, _relu_d, inactive="dead", f_inplace=lambda z: np.maximum(z, 0.0, out=z)),
-        Activation("leaky_relu", _leaky, _leaky_d),
-        Activation("tanh", np.tanh, _tanh_d, inactive="saturated", f_inplace=lambda z: np.tanh(z, out=z)),
-        Activation("sigmoid", sigmoid, _sigmoid_d, inactive="saturated", peak_slope=0.25, f_inplace=_sigmoid_inplace),
-        Activation("elu", _elu, _elu_d),
-        Activation("softplus", _softplus, _softplus_d),
-        Activation("gelu", _gelu, _gelu_d),
-        Activation("swish", _swish, _swish_d),
-        Activation("sine", np.sin, _sine_d, f_inplace=lambda z: np.sin(z, out=z)),
+        Activation("linear", "Linear", _linear, _linear_d, "z", "nn.Identity()"),
+        Activation(
+            "relu",
+            "ReLU",
+            _relu,
+            _relu_d,
+            "np.maximum(z, 0.0)",
+            "nn.ReLU()",
+            inactive="dead",
+            f_inplace=lambda z: np.maximum(z, 0.0, out=z),
+        ),
+        Activation(
+            "leaky_relu",
+            "Leaky ReLU",
+            _leaky,
+            _leaky_d,
+            f"np.where(z > 0.0, z, {LEAKY_SLOPE} * z)",
+            f"nn.LeakyReLU({LEAKY_SLOPE})",
+        ),
+        Activation(
+            "tanh",
+            "Tanh",
+            np.tanh,
+            _tanh_d,
+            "np.tanh(z)",
+            "nn.Tanh()",
+            inactive="saturated",
+            f_inplace=lambda z: np.tanh(z, out=z),
+        ),
+        Activation(
+            "sigmoid",
+            "Sigmoid",
+            sigmoid,
+            _sigmoid_d,
+            _SIGMOID_CODE,
+            "nn.Sigmoid()",
+            inactive="saturated",
+            peak_slope=0.25,
+            f_inplace=_sigmoid_inplace,
+        ),
+        Activation("elu", "ELU", _elu, _elu_d, "np.where(z > 0.0, z, np.expm1(np.minimum(z, 0.0)))", "nn.ELU()"),
+        Activation("softplus", "Softplus", _softplus, _softplus_d, "np.logaddexp(0.0, z)", "nn.Softplus()"),
+        Activation(
+            "gelu",
+            "GELU",
+            _gelu,
+            _gelu_d,
+            "z / (1.0 + np.exp(np.minimum(-2.0 * np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3), 700.0)))",
+            'nn.GELU(approximate="tanh")',
+        ),
+        Activation("swish", "Swish", _swish, _swish_d, f"z * ({_SIGMOID_CODE})", "nn.SiLU()"),
+        Activation(
+            "sine",
+            "Sine",
+            np.sin,
+            _sine_d,
+            "np.sin(z)",
+            "Sine()",
+            torch_class=_torch_class("Sine", "torch.sin(z)"),
+            f_inplace=lambda z: np.sin(z, out=z),
+        ),
+        Activation(
+            "step",
+            "Step",
+            _step,
+            _step_d,
+            "np.where(z > 0.0, 1.0, 0.0)",
+            "Step()",
+            torch_class=_torch_class("Step", "(z > 0.0).to(z.dtype)"),
+            f_inplace=lambda z: np.greater(z, 0.0, out=z),
+        ),
     )
 }
 

@@ -1,37 +1,42 @@
-"""Input features computed from the two coordinates (x1, x2).
+"""Input features computed from the two coordinates (x1, x2): one row per feature.
 
-The table drives the page's feature toggles, the config and the maps.
+The table drives the page's feature toggles, the config, the maps and the
+exported scripts (each row carries its NumPy and PyTorch expression in x1, x2).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal
+from dataclasses import dataclass
 
 import numpy as np
 
 from app.nn.arrays import Array
 
-FeatureName = Literal["x1", "x2", "x1_squared", "x2_squared", "x1_times_x2", "sin_x1", "sin_x2"]
 
-FEATURES: dict[str, Callable[[Array], Array]] = {
-    "x1": lambda p: p[:, 0],
-    "x2": lambda p: p[:, 1],
-    "x1_squared": lambda p: p[:, 0] * p[:, 0],
-    "x2_squared": lambda p: p[:, 1] * p[:, 1],
-    "x1_times_x2": lambda p: p[:, 0] * p[:, 1],
-    "sin_x1": lambda p: np.sin(p[:, 0]),
-    "sin_x2": lambda p: np.sin(p[:, 1]),
-}
+@dataclass(frozen=True)
+class Feature:
+    """One input column: f maps points (n, 2) to (n,)."""
 
-LABELS: dict[str, str] = {
-    "x1": "x1",
-    "x2": "x2",
-    "x1_squared": "x1²",
-    "x2_squared": "x2²",
-    "x1_times_x2": "x1·x2",
-    "sin_x1": "sin(x1)",
-    "sin_x2": "sin(x2)",
+    name: str
+    label: str
+    f: Callable[[Array], Array]
+    numpy: str
+    torch: str
+    knobs: tuple[str, ...] = ()
+
+
+FEATURES: dict[str, Feature] = {
+    r.name: r
+    for r in (
+        Feature("x1", "x1", lambda p: p[:, 0], "x1", "x1"),
+        Feature("x2", "x2", lambda p: p[:, 1], "x2", "x2"),
+        Feature("x1_squared", "x1²", lambda p: p[:, 0] * p[:, 0], "x1 * x1", "x1 * x1"),
+        Feature("x2_squared", "x2²", lambda p: p[:, 1] * p[:, 1], "x2 * x2", "x2 * x2"),
+        Feature("x1_times_x2", "x1·x2", lambda p: p[:, 0] * p[:, 1], "x1 * x2", "x1 * x2"),
+        Feature("sin_x1", "sin(x1)", lambda p: np.sin(p[:, 0]), "np.sin(x1)", "torch.sin(x1)"),
+        Feature("sin_x2", "sin(x2)", lambda p: np.sin(p[:, 1]), "np.sin(x2)", "torch.sin(x2)"),
+    )
 }
 
 
@@ -42,5 +47,5 @@ def feature_matrix(names: Sequence[str], points: Array) -> Array:
         raise ValueError(f"unknown features {unknown}; choose from {sorted(FEATURES)}")
     out = np.empty((points.shape[0], len(names)), dtype=points.dtype)
     for j, name in enumerate(names):
-        out[:, j] = FEATURES[name](points)
+        out[:, j] = FEATURES[name].f(points)
     return out

@@ -8,10 +8,16 @@ so that pairs like softmax + cross-entropy use their fused gradient (p - y) / n.
 ``targets(labels)`` turns dataset labels (class ids, or values for
 regression) into the array the loss wants, once per dataset rather than once
 per batch. ``output(z)`` gives what a user sees: probabilities or values.
+
+Two tables: ``HEADS`` (the output's squashing functions, each with its
+backward product and its code for the exported scripts) and ``LOSSES`` (one
+row per loss name: its label and which loss object a task gets).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -21,7 +27,6 @@ from app.nn.activations import sigmoid
 from app.nn.arrays import Array
 
 _sum = np.add.reduce  # over all axes with axis=None; far cheaper than np.mean on small arrays
-LossName = Literal["cross_entropy", "mse", "hinge"]
 Task = Literal["classification", "regression"]
 
 
@@ -29,6 +34,45 @@ def softmax(z: Array) -> Array:
     e = np.exp(z - z.max(axis=1, keepdims=True))
     e /= e.sum(axis=1, keepdims=True)
     return e
+
+
+def _sigmoid_vjp(p: Array, g: Array) -> Array:
+    return g * p * (1.0 - p)
+
+
+def _softmax_vjp(p: Array, g: Array) -> Array:
+    return p * (g - np.sum(g * p, axis=1, keepdims=True))
+
+
+@dataclass(frozen=True)
+class Head:
+    """The output's squashing function p = f(z), and vjp(p, dL/dp) = dL/dz.
+
+    ``numpy`` is the body of ``head(z)`` in the exported NumPy script;
+    ``torch`` the expression in ``z`` of the PyTorch one.
+    """
+
+    name: str
+    f: Callable[[Array], Array]
+    vjp: Callable[[Array, Array], Array]
+    numpy: str
+    torch: str
+
+
+HEADS: dict[str, Head] = {
+    h.name: h
+    for h in (
+        Head("linear", lambda z: z, lambda p, g: g, "return z", "z"),
+        Head("sigmoid", sigmoid, _sigmoid_vjp, "return 0.5 * np.tanh(0.5 * z) + 0.5", "torch.sigmoid(z)"),
+        Head(
+            "softmax",
+            softmax,
+            _softmax_vjp,
+            "e = np.exp(z - z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=1, keepdims=True)",
+            "torch.softmax(z, dim=1)",
+        ),
+    )
+}
 
 
 def _one_hot(labels: NDArray[np.integer], classes: int) -> Array:
@@ -124,6 +168,7 @@ class SquaredError(Loss):
         self.squash = squash
         self.outputs = classes if squash == "softmax" else 1
         self.head = "linear" if squash == "identity" else squash
+        self._head = HEADS[self.head]
 
     def targets(self, labels: NDArray[np.generic]) -> Array:
         if self.squash == "softmax":
@@ -131,24 +176,16 @@ class SquaredError(Loss):
         return super().targets(labels)
 
     def output(self, z: Array) -> Array:
-        if self.squash == "sigmoid":
-            return sigmoid(z)
-        if self.squash == "softmax":
-            return softmax(z)
-        return z
+        return self._head.f(z)
 
     def value(self, z: Array, t: Array) -> float:
-        diff = self.output(z) - t
+        diff = self._head.f(z) - t
         return float(_sum(diff * diff, axis=None)) / z.shape[0]
 
     def gradient(self, z: Array, t: Array) -> Array:
-        p = self.output(z)
-        g = (p - t) * (2.0 / z.shape[0])
-        if self.squash == "sigmoid":
-            return g * p * (1.0 - p)
-        if self.squash == "softmax":
-            return p * (g - np.sum(g * p, axis=1, keepdims=True))
-        return g
+        head = self._head
+        p = head.f(z)
+        return head.vjp(p, (p - t) * (2.0 / z.shape[0]))
 
     def correct(self, z: Array, labels: NDArray[Any]) -> NDArray[np.bool_]:
         if self.squash == "identity":
@@ -182,20 +219,49 @@ class Hinge(Loss):
         return np.where(t * z < 1.0, -t, 0.0) * (1.0 / z.shape[0])
 
 
-def make_loss(name: LossName, task: Task, classes: int) -> Loss:
+@dataclass(frozen=True)
+class LossChoice:
+    """A loss name: the loss a classification task with k classes gets, and a regression task's (if any)."""
+
+    name: str
+    label: str
+    classify: Callable[[int], Loss]
+    regress: Callable[[], Loss] | None = None
+    max_classes: int | None = None
+    knobs: tuple[str, ...] = ()
+
+
+LOSSES: dict[str, LossChoice] = {
+    r.name: r
+    for r in (
+        LossChoice(
+            "cross_entropy",
+            "Cross-entropy",
+            lambda k: SigmoidCrossEntropy() if k == 2 else SoftmaxCrossEntropy(k),
+        ),
+        LossChoice(
+            "mse",
+            "Squared error",
+            lambda k: SquaredError("sigmoid") if k == 2 else SquaredError("softmax", k),
+            regress=lambda: SquaredError("identity"),
+        ),
+        LossChoice("hinge", "Hinge (2 classes)", lambda k: Hinge(), max_classes=2),
+    )
+}
+REGRESSION_LOSSES = [r.name for r in LOSSES.values() if r.regress is not None]
+
+
+def make_loss(name: str, task: Task, classes: int) -> Loss:
     """The loss and output head for a loss name on a task with ``classes`` classes."""
+    row = LOSSES.get(name)
+    if row is None:
+        raise ValueError(f"unknown loss {name!r}")
     if task == "regression":
-        if name != "mse":
-            raise ValueError(f"regression data needs the mse loss, not {name!r}")
-        return SquaredError("identity")
+        if row.regress is None:
+            raise ValueError(f"regression data needs the {' or '.join(REGRESSION_LOSSES)} loss, not {name!r}")
+        return row.regress()
     if classes < 2:
         raise ValueError("classification needs at least 2 classes")
-    if name == "cross_entropy":
-        return SigmoidCrossEntropy() if classes == 2 else SoftmaxCrossEntropy(classes)
-    if name == "mse":
-        return SquaredError("sigmoid") if classes == 2 else SquaredError("softmax", classes)
-    if name == "hinge":
-        if classes != 2:
-            raise ValueError("the hinge loss is for 2 classes")
-        return Hinge()
-    raise ValueError(f"unknown loss {name!r}")
+    if row.max_classes is not None and classes > row.max_classes:
+        raise ValueError(f"the {name} loss is for {row.max_classes} classes")
+    return row.classify(classes)

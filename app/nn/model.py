@@ -9,16 +9,14 @@ whatever the depth, which is what keeps small networks fast in NumPy.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from app.nn.activations import get_activation
 from app.nn.arrays import Array
+from app.nn.inits import get_init
 from app.nn.layers import Dense
-
-InitName = Literal["xavier", "he", "uniform", "zeros"]
 
 
 class MLP:
@@ -33,7 +31,7 @@ class MLP:
         self,
         sizes: Sequence[int],
         activation: str = "tanh",
-        init: InitName = "xavier",
+        init: str = "xavier",
         rng: np.random.Generator | None = None,
     ) -> None:
         if len(sizes) < 2 or min(sizes) < 1:
@@ -72,20 +70,12 @@ class MLP:
     def weight_grads(self) -> Array:
         return self.grads[: self.n_weights]
 
-    def initialize(self, init: InitName, rng: np.random.Generator) -> None:
+    def initialize(self, init: str, rng: np.random.Generator) -> None:
         """Draw new weights in place; biases start at zero."""
+        draw = get_init(init).draw
         self.params[:] = 0.0
         for layer in self.layers:
-            fan_in, fan_out = layer.W.shape
-            if init == "xavier":
-                limit = np.sqrt(6.0 / (fan_in + fan_out))
-                layer.W[:] = rng.uniform(-limit, limit, size=(fan_in, fan_out))
-            elif init == "he":
-                layer.W[:] = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
-            elif init == "uniform":
-                layer.W[:] = rng.uniform(-0.5, 0.5, size=(fan_in, fan_out))
-            elif init != "zeros":
-                raise ValueError(f"unknown init {init!r}")
+            layer.W[:] = draw(rng, layer.fan_in, layer.fan_out)
 
     def __call__(self, x: Array) -> Array:
         for layer in self.layers:

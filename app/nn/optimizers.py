@@ -4,21 +4,21 @@ An optimizer never lives inside a layer. ``step(pairs, learning_rate)``
 updates each parameter array in place; its state (velocities, moment
 estimates) is keyed by the pair's position, so the same list of pairs must be
 passed on every step. Hyperparameters are plain attributes and may change
-between steps (the playground changes them live).
+between steps (the playground changes them live). ``OPTIMIZERS`` has one
+row per optimizer: its class, its label and the knobs (config fields) it reads.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Literal
+from dataclasses import dataclass
 
 import numpy as np
 
 from app.nn.arrays import Array
 
 Pairs = Sequence[tuple[Array, Array]]
-OptimizerName = Literal["sgd", "momentum", "nesterov", "rmsprop", "adam"]
 
 
 class Optimizer:
@@ -136,12 +136,32 @@ class Adam(Optimizer):
         p -= (lr / (1.0 - b1**t)) * m / denom
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSprop, Adam)}
+@dataclass(frozen=True)
+class OptimizerChoice:
+    make: type[Optimizer]
+    label: str
+    knobs: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.make.name
+
+
+OPTIMIZERS: dict[str, OptimizerChoice] = {
+    r.name: r
+    for r in (
+        OptimizerChoice(SGD, "SGD", ("learning_rate",)),
+        OptimizerChoice(Momentum, "Momentum", ("learning_rate", "momentum")),
+        OptimizerChoice(Nesterov, "Nesterov", ("learning_rate", "momentum")),
+        OptimizerChoice(RMSprop, "RMSprop", ("learning_rate", "rho", "epsilon")),
+        OptimizerChoice(Adam, "Adam", ("learning_rate", "beta1", "beta2", "epsilon")),
+    )
+}
 
 
 def make_optimizer(name: str, **hyper: float) -> Optimizer:
     try:
-        cls = OPTIMIZERS[name]
+        row = OPTIMIZERS[name]
     except KeyError:
         raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}") from None
-    return cls(**hyper)
+    return row.make(**hyper)

@@ -2,37 +2,63 @@
 
 L1: rate * sum |w|, gradient rate * sign(w).
 L2: rate / 2 * sum w^2, gradient rate * w (weight decay).
+
+``REGULARIZERS`` has one row per kind: the penalty beside its gradient, the
+label and the knobs (config fields) it reads.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from app.nn.arrays import Array
 
-RegularizationKind = Literal["none", "l1", "l2"]
+
+def _l1_gradient(rate: float, weights: Array, grad: Array) -> None:
+    grad += rate * np.sign(weights)
 
 
-def penalty(kind: RegularizationKind, rate: float, weights: Array) -> float:
+def _l2_gradient(rate: float, weights: Array, grad: Array) -> None:
+    grad += rate * weights
+
+
+@dataclass(frozen=True)
+class Regularizer:
+    """penalty(rate, w) for a flat array of weights; gradient(rate, w, grad) adds its derivative to grad."""
+
+    name: str
+    label: str
+    penalty: Callable[[float, Array], float]
+    gradient: Callable[[float, Array, Array], None]
+    knobs: tuple[str, ...] = ("rate",)
+
+
+REGULARIZERS: dict[str, Regularizer] = {
+    r.name: r
+    for r in (
+        Regularizer("none", "None", lambda rate, w: 0.0, lambda rate, w, g: None, knobs=()),
+        Regularizer("l1", "L1", lambda rate, w: rate * float(np.abs(w).sum()), _l1_gradient),
+        Regularizer("l2", "L2", lambda rate, w: 0.5 * rate * float(np.dot(w, w)), _l2_gradient),
+    )
+}
+
+
+def penalty(kind: str, rate: float, weights: Array) -> float:
     """The penalty term for a flat array of weights."""
-    if kind == "none" or rate == 0.0:
-        return 0.0
-    if kind == "l1":
-        return rate * float(np.abs(weights).sum())
-    if kind == "l2":
-        return 0.5 * rate * float(np.dot(weights, weights))
-    raise ValueError(f"unknown regularization {kind!r}")
+    return 0.0 if rate == 0.0 else _row(kind).penalty(rate, weights)
 
 
-def add_gradient(kind: RegularizationKind, rate: float, weights: Array, grad: Array) -> None:
+def add_gradient(kind: str, rate: float, weights: Array, grad: Array) -> None:
     """Add d(penalty)/d(weights) to ``grad`` in place."""
-    if kind == "none" or rate == 0.0:
-        return
-    if kind == "l1":
-        grad += rate * np.sign(weights)
-    elif kind == "l2":
-        grad += rate * weights
-    else:
-        raise ValueError(f"unknown regularization {kind!r}")
+    if rate != 0.0:
+        _row(kind).gradient(rate, weights, grad)
+
+
+def _row(kind: str) -> Regularizer:
+    try:
+        return REGULARIZERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown regularization {kind!r}") from None

@@ -7,7 +7,8 @@ the points for training). Validation errors name the field at fault.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Self
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -18,30 +19,39 @@ from pydantic import (
     model_validator,
 )
 
-from app.nn.activations import ActivationName
-from app.nn.features import FeatureName
-from app.nn.losses import LossName
-from app.nn.model import InitName
-from app.nn.optimizers import OptimizerName
-from app.nn.regularizers import RegularizationKind
-from app.nn.schedules import ScheduleName
+from app.nn.activations import ACTIVATIONS
+from app.nn.features import FEATURES
+from app.nn.inits import INITS
+from app.nn.losses import LOSSES, REGRESSION_LOSSES
+from app.nn.optimizers import OPTIMIZERS
+from app.nn.regularizers import REGULARIZERS
+from app.nn.schedules import SCHEDULES
 from app.training.datasets import DATASETS, MAX_CLASSES, MAX_SAMPLES, MIN_SAMPLES, VIEW
 
-DatasetName = Literal[
-    "and",
-    "or",
-    "xor",
-    "circle",
-    "gaussian",
-    "spiral",
-    "moons",
-    "checkerboard",
-    "blobs",
-    "plane",
-    "bumps",
-    "sine",
-    "custom",
-]
+
+def _one_of(table: Mapping[str, object]) -> Any:
+    """A Literal of the table's names: pydantic checks a value against it and lists them as an enum."""
+    return Literal[tuple(table)]
+
+
+if TYPE_CHECKING:
+    DatasetName = str
+    ActivationName = str
+    FeatureName = str
+    LossName = str
+    InitName = str
+    OptimizerName = str
+    RegularizationKind = str
+    ScheduleName = str
+else:
+    DatasetName = _one_of(DATASETS)
+    ActivationName = _one_of(ACTIVATIONS)
+    FeatureName = _one_of(FEATURES)
+    LossName = _one_of(LOSSES)
+    InitName = _one_of(INITS)
+    OptimizerName = _one_of(OPTIMIZERS)
+    RegularizationKind = _one_of(REGULARIZERS)
+    ScheduleName = _one_of(SCHEDULES)
 MAX_SEED = 2**32 - 1
 MAX_LAYERS = 8
 MAX_UNITS = 64
@@ -175,7 +185,9 @@ class RegularizationConfig(StrictModel):
 
 class Config(StrictModel):
     dataset: DatasetConfig = Field(default_factory=DatasetConfig)
-    features: list[FeatureName] = Field(default_factory=lambda: list(DEFAULT_FEATURES), min_length=1, max_length=7)
+    features: list[FeatureName] = Field(
+        default_factory=lambda: list(DEFAULT_FEATURES), min_length=1, max_length=len(FEATURES)
+    )
     hidden_layers: list[Annotated[int, Field(ge=1, le=MAX_UNITS)]] = Field(
         default_factory=lambda: [4, 2],
         max_length=MAX_LAYERS,
@@ -184,8 +196,8 @@ class Config(StrictModel):
     activation: ActivationName = Field("tanh", description="Hidden layers; the output follows the loss.")
     loss: LossName = Field(
         "cross_entropy",
-        description="cross_entropy | mse | hinge (2 classes). Regression data always uses mse, "
-        "which is also the default there.",
+        description=f"{' | '.join(LOSSES)}. Regression data uses {' or '.join(REGRESSION_LOSSES)}, "
+        f"and {REGRESSION_LOSSES[0]} is the default there.",
     )
     optimizer: OptimizerConfig = Field(default_factory=OptimizerConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
@@ -205,7 +217,7 @@ class Config(StrictModel):
             dataset = data.get("dataset")
             name = dataset.get("name") if isinstance(dataset, dict) else getattr(dataset, "name", None)
             if isinstance(name, str) and name in DATASETS and DATASETS[name].task == "regression":
-                data = {**data, "loss": "mse"}
+                data = {**data, "loss": REGRESSION_LOSSES[0]}
         return data
 
     @field_validator("features")
@@ -221,10 +233,12 @@ class Config(StrictModel):
         dataset = info.data.get("dataset")
         if dataset is None:
             return v
-        if dataset.task == "regression" and v != "mse":
-            raise ValueError(f"{dataset.name} is a regression dataset: use the mse loss")
-        if v == "hinge" and (dataset.classes or 2) > 2:
-            raise ValueError("the hinge loss is for 2 classes; use cross_entropy or mse")
+        row = LOSSES[v]
+        if dataset.task == "regression" and row.regress is None:
+            raise ValueError(f"{dataset.name} is a regression dataset: use the {' or '.join(REGRESSION_LOSSES)} loss")
+        if row.max_classes is not None and (dataset.classes or 2) > row.max_classes:
+            others = [r.name for r in LOSSES.values() if r.max_classes is None]
+            raise ValueError(f"the {v} loss is for {row.max_classes} classes; use {' or '.join(others)}")
         return v
 
     @property

@@ -30,6 +30,7 @@ MIN_CLASSES, MAX_CLASSES = 2, 6
 @dataclass(frozen=True)
 class DatasetSpec:
     name: str
+    label: str
     task: Task
     generate: Generator | None
     description: str
@@ -142,6 +143,7 @@ DATASETS: dict[str, DatasetSpec] = {
     for s in (
         DatasetSpec(
             "and",
+            "AND",
             "classification",
             _gate(lambda a, b: a & b),
             "Four clusters at the corners of the AND truth table; linearly separable.",
@@ -149,6 +151,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "or",
+            "OR",
             "classification",
             _gate(lambda a, b: a | b),
             "Four clusters at the corners of the OR truth table; linearly separable.",
@@ -156,6 +159,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "xor",
+            "XOR",
             "classification",
             _gate(lambda a, b: a ^ b),
             "Four clusters at the corners of the XOR truth table; not linearly separable.",
@@ -163,6 +167,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "circle",
+            "Circle",
             "classification",
             _circle,
             "A disc of one class inside a ring of the other.",
@@ -170,6 +175,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "gaussian",
+            "Gaussian",
             "classification",
             _gaussian,
             "Two Gaussian clouds, at (2, 2) and (-2, -2).",
@@ -177,6 +183,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "spiral",
+            "Spiral",
             "classification",
             _spiral,
             "Interleaved spiral arms, one class each.",
@@ -185,9 +192,12 @@ DATASETS: dict[str, DatasetSpec] = {
             min_classes=2,
             max_classes=6,
         ),
-        DatasetSpec("moons", "classification", _moons, "Two interleaving half circles.", f"{_JITTER}, 1.2 * noise"),
+        DatasetSpec(
+            "moons", "Moons", "classification", _moons, "Two interleaving half circles.", f"{_JITTER}, 1.2 * noise"
+        ),
         DatasetSpec(
             "checkerboard",
+            "Checkerboard",
             "classification",
             _checkerboard,
             "A 4 x 4 checkerboard of 3 x 3 squares.",
@@ -195,6 +205,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "blobs",
+            "Blobs",
             "classification",
             _blobs,
             "Gaussian blobs on a circle, one class each.",
@@ -205,6 +216,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "plane",
+            "Plane",
             "regression",
             _regression(lambda p: (p[:, 0] + p[:, 1]) / 12.0),
             "A tilted plane: value (x1 + x2) / 12.",
@@ -212,6 +224,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "bumps",
+            "Bumps",
             "regression",
             _regression(_bumps),
             "A sum of five Gaussian bumps and dips.",
@@ -219,6 +232,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "sine",
+            "Sine",
             "regression",
             _regression(lambda p: np.sin(p[:, 0])),
             "A sine wave along x1: value sin(x1).",
@@ -226,6 +240,7 @@ DATASETS: dict[str, DatasetSpec] = {
         ),
         DatasetSpec(
             "custom",
+            "Custom",
             "classification",
             None,
             "Points you place or upload, labelled 0..5.",

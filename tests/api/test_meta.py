@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from app import __version__
+from app.nn.activations import ACTIVATIONS
 
 
 def test_health(client: TestClient, sid: str) -> None:
@@ -12,7 +13,19 @@ def test_health(client: TestClient, sid: str) -> None:
 def test_options_list_every_choice_and_limit(client: TestClient) -> None:
     options = client.get("/api/options").json()
     assert {d["name"] for d in options["datasets"]} >= {"and", "or", "xor", "spiral", "plane", "custom"}
-    assert "gelu" in options["activations"] and len(options["activations"]) == 10
+    assert "gelu" in options["activations"] and options["activations"] == list(ACTIVATIONS)
+    assert set(options["activations"]) >= {
+        "linear",
+        "relu",
+        "leaky_relu",
+        "tanh",
+        "sigmoid",
+        "elu",
+        "softplus",
+        "gelu",
+        "swish",
+        "sine",
+    }
     assert {o["name"] for o in options["optimizers"]} == {"sgd", "momentum", "nesterov", "rmsprop", "adam"}
     assert options["limits"]["max_hidden_layers"] == 8 and options["limits"]["max_units"] == 64
     assert options["defaults"]["hidden_layers"] == [4, 2]

@@ -23,7 +23,7 @@ def test_repr_reads_like_a_sentence() -> None:
 
 @pytest.mark.parametrize("init", ["xavier", "he", "uniform", "zeros"])
 def test_inits(init: str) -> None:
-    m = MLP([2, 16, 16, 1], "tanh", init, np.random.default_rng(0))  # type: ignore[arg-type]
+    m = MLP([2, 16, 16, 1], "tanh", init, np.random.default_rng(0))
     w = m.layers[1].W
     limits = {"xavier": np.sqrt(6 / 32), "he": 10.0, "uniform": 0.5, "zeros": 0.0}
     assert np.abs(w).max() <= limits[init]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Protocol
+
 from fastapi import APIRouter
 
 from app import __version__
 from app.api.deps import SettingsDep, StoreDep
 from app.api.schemas import DatasetInfo, Health, Limits, NamedChoice, Options
 from app.nn.activations import ACTIVATIONS
-from app.nn.features import LABELS
+from app.nn.features import FEATURES
+from app.nn.inits import INITS
+from app.nn.losses import LOSSES
+from app.nn.optimizers import OPTIMIZERS
+from app.nn.regularizers import REGULARIZERS
+from app.nn.schedules import SCHEDULES
 from app.outputs.maps import MAX_RESOLUTION, MIN_RESOLUTION
 from app.training.config import MAX_LAYERS, MAX_LEARNING_RATE, MAX_REG_RATE, MAX_UNITS, Config
 from app.training.datasets import DATASETS, MAX_CLASSES, MAX_SAMPLES, MIN_SAMPLES
@@ -16,24 +24,20 @@ from app.training.session import MAX_STEPS
 
 router = APIRouter(prefix="/api", tags=["meta"])
 
-OPTIMIZERS = [
-    NamedChoice(name="sgd", label="SGD", knobs=["learning_rate"]),
-    NamedChoice(name="momentum", label="Momentum", knobs=["learning_rate", "momentum"]),
-    NamedChoice(name="nesterov", label="Nesterov", knobs=["learning_rate", "momentum"]),
-    NamedChoice(name="rmsprop", label="RMSprop", knobs=["learning_rate", "rho", "epsilon"]),
-    NamedChoice(name="adam", label="Adam", knobs=["learning_rate", "beta1", "beta2", "epsilon"]),
-]
-SCHEDULES = [
-    NamedChoice(name="constant", label="Constant"),
-    NamedChoice(name="step", label="Step decay", knobs=["every", "factor"]),
-    NamedChoice(name="exponential", label="Exponential", knobs=["every", "factor"]),
-    NamedChoice(name="cosine", label="Cosine restarts", knobs=["period", "min_learning_rate"]),
-]
-LOSSES = [
-    NamedChoice(name="cross_entropy", label="Cross-entropy"),
-    NamedChoice(name="mse", label="Squared error"),
-    NamedChoice(name="hinge", label="Hinge (2 classes)"),
-]
+
+class Choice(Protocol):
+    """A row of one of the engine's tables, as a form shows it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def knobs(self) -> tuple[str, ...]: ...
+
+
+def named_choices(table: Mapping[str, Choice]) -> list[NamedChoice]:
+    return [NamedChoice(name=r.name, label=r.label, knobs=list(r.knobs)) for r in table.values()]
 
 
 def dataset_info() -> list[DatasetInfo]:
@@ -43,6 +47,7 @@ def dataset_info() -> list[DatasetInfo]:
         out.append(
             DatasetInfo(
                 name=spec.name,
+                label=spec.label,
                 task=spec.task,
                 classes=None if regression else spec.classes,
                 min_classes=None if regression else spec.min_classes,
@@ -63,13 +68,16 @@ async def health(store: StoreDep) -> Health:
 async def options(settings: SettingsDep) -> Options:
     return Options(
         datasets=dataset_info(),
-        features=[NamedChoice(name=k, label=v) for k, v in LABELS.items()],
+        features=named_choices(FEATURES),
         activations=list(ACTIVATIONS),
-        losses=LOSSES,
-        optimizers=OPTIMIZERS,
-        schedules=SCHEDULES,
-        regularization=["none", "l1", "l2"],
-        inits=["xavier", "he", "uniform", "zeros"],
+        losses=named_choices(LOSSES),
+        optimizers=named_choices(OPTIMIZERS),
+        schedules=named_choices(SCHEDULES),
+        regularization=list(REGULARIZERS),
+        inits=list(INITS),
+        activation_choices=named_choices(ACTIVATIONS),
+        regularization_choices=named_choices(REGULARIZERS),
+        init_choices=named_choices(INITS),
         limits=Limits(
             max_hidden_layers=MAX_LAYERS,
             max_units=MAX_UNITS,
