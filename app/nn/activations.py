@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 
 from app.nn.arrays import Array
+from app.nn.tables import table
 
 LEAKY_SLOPE = 0.01
 _GELU_C = np.sqrt(2.0 / np.pi)
@@ -164,82 +165,79 @@ def _torch_class(name: str, expression: str) -> str:
 
 
 _SIGMOID_CODE = "0.5 * np.tanh(0.5 * z) + 0.5"
-ACTIVATIONS: dict[str, Activation] = {
-    a.name: a
-    for a in (
-        Activation("linear", "Linear", _linear, _linear_d, "z", "nn.Identity()"),
-        Activation(
-            "relu",
-            "ReLU",
-            _relu,
-            _relu_d,
-            "np.maximum(z, 0.0)",
-            "nn.ReLU()",
-            inactive="dead",
-            f_inplace=lambda z: np.maximum(z, 0.0, out=z),
-        ),
-        Activation(
-            "leaky_relu",
-            "Leaky ReLU",
-            _leaky,
-            _leaky_d,
-            f"np.where(z > 0.0, z, {LEAKY_SLOPE} * z)",
-            f"nn.LeakyReLU({LEAKY_SLOPE})",
-        ),
-        Activation(
-            "tanh",
-            "Tanh",
-            np.tanh,
-            _tanh_d,
-            "np.tanh(z)",
-            "nn.Tanh()",
-            inactive="saturated",
-            f_inplace=lambda z: np.tanh(z, out=z),
-        ),
-        Activation(
-            "sigmoid",
-            "Sigmoid",
-            sigmoid,
-            _sigmoid_d,
-            _SIGMOID_CODE,
-            "nn.Sigmoid()",
-            inactive="saturated",
-            peak_slope=0.25,
-            f_inplace=_sigmoid_inplace,
-        ),
-        Activation("elu", "ELU", _elu, _elu_d, "np.where(z > 0.0, z, np.expm1(np.minimum(z, 0.0)))", "nn.ELU()"),
-        Activation("softplus", "Softplus", _softplus, _softplus_d, "np.logaddexp(0.0, z)", "nn.Softplus()"),
-        Activation(
-            "gelu",
-            "GELU",
-            _gelu,
-            _gelu_d,
-            "z / (1.0 + np.exp(np.minimum(-2.0 * np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3), 700.0)))",
-            'nn.GELU(approximate="tanh")',
-        ),
-        Activation("swish", "Swish", _swish, _swish_d, f"z * ({_SIGMOID_CODE})", "nn.SiLU()"),
-        Activation(
-            "sine",
-            "Sine",
-            np.sin,
-            _sine_d,
-            "np.sin(z)",
-            "Sine()",
-            torch_class=_torch_class("Sine", "torch.sin(z)"),
-            f_inplace=lambda z: np.sin(z, out=z),
-        ),
-        Activation(
-            "step",
-            "Step",
-            _step,
-            _step_d,
-            "np.where(z > 0.0, 1.0, 0.0)",
-            "Step()",
-            torch_class=_torch_class("Step", "(z > 0.0).to(z.dtype)"),
-            f_inplace=lambda z: np.greater(z, 0.0, out=z),
-        ),
-    )
-}
+ACTIVATIONS: dict[str, Activation] = table(
+    Activation("linear", "Linear", _linear, _linear_d, "z", "nn.Identity()"),
+    Activation(
+        "relu",
+        "ReLU",
+        _relu,
+        _relu_d,
+        "np.maximum(z, 0.0)",
+        "nn.ReLU()",
+        inactive="dead",
+        f_inplace=lambda z: np.maximum(z, 0.0, out=z),
+    ),
+    Activation(
+        "leaky_relu",
+        "Leaky ReLU",
+        _leaky,
+        _leaky_d,
+        f"np.where(z > 0.0, z, {LEAKY_SLOPE} * z)",
+        f"nn.LeakyReLU({LEAKY_SLOPE})",
+    ),
+    Activation(
+        "tanh",
+        "Tanh",
+        np.tanh,
+        _tanh_d,
+        "np.tanh(z)",
+        "nn.Tanh()",
+        inactive="saturated",
+        f_inplace=lambda z: np.tanh(z, out=z),
+    ),
+    Activation(
+        "sigmoid",
+        "Sigmoid",
+        sigmoid,
+        _sigmoid_d,
+        _SIGMOID_CODE,
+        "nn.Sigmoid()",
+        inactive="saturated",
+        peak_slope=0.25,
+        f_inplace=_sigmoid_inplace,
+    ),
+    Activation("elu", "ELU", _elu, _elu_d, "np.where(z > 0.0, z, np.expm1(np.minimum(z, 0.0)))", "nn.ELU()"),
+    Activation("softplus", "Softplus", _softplus, _softplus_d, "np.logaddexp(0.0, z)", "nn.Softplus()"),
+    Activation(
+        "gelu",
+        "GELU",
+        _gelu,
+        _gelu_d,
+        "z / (1.0 + np.exp(np.minimum(-2.0 * np.sqrt(2.0 / np.pi) * (z + 0.044715 * z**3), 700.0)))",
+        'nn.GELU(approximate="tanh")',
+    ),
+    Activation("swish", "Swish", _swish, _swish_d, f"z * ({_SIGMOID_CODE})", "nn.SiLU()"),
+    Activation(
+        "sine",
+        "Sine",
+        np.sin,
+        _sine_d,
+        "np.sin(z)",
+        "Sine()",
+        torch_class=_torch_class("Sine", "torch.sin(z)"),
+        f_inplace=lambda z: np.sin(z, out=z),
+    ),
+    Activation(
+        "step",
+        "Step",
+        _step,
+        _step_d,
+        "np.where(z > 0.0, 1.0, 0.0)",
+        "Step()",
+        torch_class=_torch_class("Step", "(z > 0.0).to(z.dtype)"),
+        f_inplace=lambda z: np.greater(z, 0.0, out=z),
+    ),
+)
 
 
 def get_activation(name: str) -> Activation:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.nn.arrays import Array
+from app.nn.tables import table
 
 
 @dataclass(frozen=True)
@@ -26,18 +27,15 @@ class Feature:
     knobs: tuple[str, ...] = ()
 
 
-FEATURES: dict[str, Feature] = {
-    r.name: r
-    for r in (
-        Feature("x1", "x1", lambda p: p[:, 0], "x1", "x1"),
-        Feature("x2", "x2", lambda p: p[:, 1], "x2", "x2"),
-        Feature("x1_squared", "x1²", lambda p: p[:, 0] * p[:, 0], "x1 * x1", "x1 * x1"),
-        Feature("x2_squared", "x2²", lambda p: p[:, 1] * p[:, 1], "x2 * x2", "x2 * x2"),
-        Feature("x1_times_x2", "x1·x2", lambda p: p[:, 0] * p[:, 1], "x1 * x2", "x1 * x2"),
-        Feature("sin_x1", "sin(x1)", lambda p: np.sin(p[:, 0]), "np.sin(x1)", "torch.sin(x1)"),
-        Feature("sin_x2", "sin(x2)", lambda p: np.sin(p[:, 1]), "np.sin(x2)", "torch.sin(x2)"),
-    )
-}
+FEATURES: dict[str, Feature] = table(
+    Feature("x1", "x1", lambda p: p[:, 0], "x1", "x1"),
+    Feature("x2", "x2", lambda p: p[:, 1], "x2", "x2"),
+    Feature("x1_squared", "x1²", lambda p: p[:, 0] * p[:, 0], "x1 * x1", "x1 * x1"),
+    Feature("x2_squared", "x2²", lambda p: p[:, 1] * p[:, 1], "x2 * x2", "x2 * x2"),
+    Feature("x1_times_x2", "x1·x2", lambda p: p[:, 0] * p[:, 1], "x1 * x2", "x1 * x2"),
+    Feature("sin_x1", "sin(x1)", lambda p: np.sin(p[:, 0]), "np.sin(x1)", "torch.sin(x1)"),
+    Feature("sin_x2", "sin(x2)", lambda p: np.sin(p[:, 1]), "np.sin(x2)", "torch.sin(x2)"),
+)
 
 
 def feature_matrix(names: Sequence[str], points: Array) -> Array:

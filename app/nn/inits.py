@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.nn.arrays import Array
+from app.nn.tables import table
 
 Draw = Callable[[np.random.Generator, int, int], Array]
 
@@ -43,15 +44,12 @@ class Init:
     knobs: tuple[str, ...] = ()
 
 
-INITS: dict[str, Init] = {
-    r.name: r
-    for r in (
-        Init("xavier", "Xavier", _xavier),
-        Init("he", "He", _he),
-        Init("uniform", "Uniform ±0.5", _uniform),
-        Init("zeros", "Zeros", _zeros),
-    )
-}
+INITS: dict[str, Init] = table(
+    Init("xavier", "Xavier", _xavier),
+    Init("he", "He", _he),
+    Init("uniform", "Uniform ±0.5", _uniform),
+    Init("zeros", "Zeros", _zeros),
+)
 
 
 def get_init(name: str) -> Init:

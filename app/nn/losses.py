@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from app.nn.activations import sigmoid
 from app.nn.arrays import Array
+from app.nn.tables import table
 
 _sum = np.add.reduce  # over all axes with axis=None; far cheaper than np.mean on small arrays
 Task = Literal["classification", "regression"]
@@ -59,20 +60,17 @@ class Head:
     torch: str
 
 
-HEADS: dict[str, Head] = {
-    h.name: h
-    for h in (
-        Head("linear", lambda z: z, lambda p, g: g, "return z", "z"),
-        Head("sigmoid", sigmoid, _sigmoid_vjp, "return 0.5 * np.tanh(0.5 * z) + 0.5", "torch.sigmoid(z)"),
-        Head(
-            "softmax",
-            softmax,
-            _softmax_vjp,
-            "e = np.exp(z - z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=1, keepdims=True)",
-            "torch.softmax(z, dim=1)",
-        ),
-    )
-}
+HEADS: dict[str, Head] = table(
+    Head("linear", lambda z: z, lambda p, g: g, "return z", "z"),
+    Head("sigmoid", sigmoid, _sigmoid_vjp, "return 0.5 * np.tanh(0.5 * z) + 0.5", "torch.sigmoid(z)"),
+    Head(
+        "softmax",
+        softmax,
+        _softmax_vjp,
+        "e = np.exp(z - z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=1, keepdims=True)",
+        "torch.softmax(z, dim=1)",
+    ),
+)
 
 
 def _one_hot(labels: NDArray[np.integer], classes: int) -> Array:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.nn.arrays import Array
+from app.nn.tables import table
 
 Pairs = Sequence[tuple[Array, Array]]
 
@@ -147,16 +148,13 @@ class OptimizerChoice:
         return self.make.name
 
 
-OPTIMIZERS: dict[str, OptimizerChoice] = {
-    r.name: r
-    for r in (
-        OptimizerChoice(SGD, "SGD", ("learning_rate",)),
-        OptimizerChoice(Momentum, "Momentum", ("learning_rate", "momentum")),
-        OptimizerChoice(Nesterov, "Nesterov", ("learning_rate", "momentum")),
-        OptimizerChoice(RMSprop, "RMSprop", ("learning_rate", "rho", "epsilon")),
-        OptimizerChoice(Adam, "Adam", ("learning_rate", "beta1", "beta2", "epsilon")),
-    )
-}
+OPTIMIZERS: dict[str, OptimizerChoice] = table(
+    OptimizerChoice(SGD, "SGD", ("learning_rate",)),
+    OptimizerChoice(Momentum, "Momentum", ("learning_rate", "momentum")),
+    OptimizerChoice(Nesterov, "Nesterov", ("learning_rate", "momentum")),
+    OptimizerChoice(RMSprop, "RMSprop", ("learning_rate", "rho", "epsilon")),
+    OptimizerChoice(Adam, "Adam", ("learning_rate", "beta1", "beta2", "epsilon")),
+)
 
 
 def make_optimizer(name: str, **hyper: float) -> Optimizer:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.nn.arrays import Array
+from app.nn.tables import table
 
 
 def _l1_gradient(rate: float, weights: Array, grad: Array) -> None:
@@ -36,14 +37,11 @@ class Regularizer:
     knobs: tuple[str, ...] = ("rate",)
 
 
-REGULARIZERS: dict[str, Regularizer] = {
-    r.name: r
-    for r in (
-        Regularizer("none", "None", lambda rate, w: 0.0, lambda rate, w, g: None, knobs=()),
-        Regularizer("l1", "L1", lambda rate, w: rate * float(np.abs(w).sum()), _l1_gradient),
-        Regularizer("l2", "L2", lambda rate, w: 0.5 * rate * float(np.dot(w, w)), _l2_gradient),
-    )
-}
+REGULARIZERS: dict[str, Regularizer] = table(
+    Regularizer("none", "None", lambda rate, w: 0.0, lambda rate, w, g: None, knobs=()),
+    Regularizer("l1", "L1", lambda rate, w: rate * float(np.abs(w).sum()), _l1_gradient),
+    Regularizer("l2", "L2", lambda rate, w: 0.5 * rate * float(np.dot(w, w)), _l2_gradient),
+)
 
 
 def penalty(kind: str, rate: float, weights: Array) -> float:

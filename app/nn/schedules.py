@@ -16,6 +16,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.nn.tables import table
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -63,12 +65,9 @@ class ScheduleChoice:
     knobs: tuple[str, ...] = ()
 
 
-SCHEDULES: dict[str, ScheduleChoice] = {
-    r.name: r
-    for r in (
-        ScheduleChoice("constant", "Constant", _constant),
-        ScheduleChoice("step", "Step decay", _step, ("every", "factor")),
-        ScheduleChoice("exponential", "Exponential", _exponential, ("every", "factor")),
-        ScheduleChoice("cosine", "Cosine restarts", _cosine, ("period", "min_learning_rate")),
-    )
-}
+SCHEDULES: dict[str, ScheduleChoice] = table(
+    ScheduleChoice("constant", "Constant", _constant),
+    ScheduleChoice("step", "Step decay", _step, ("every", "factor")),
+    ScheduleChoice("exponential", "Exponential", _exponential, ("every", "factor")),
+    ScheduleChoice("cosine", "Cosine restarts", _cosine, ("period", "min_learning_rate")),
+)

@@ -17,6 +17,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from app.nn.tables import table
+
 Points = NDArray[np.float64]
 Labels = NDArray[np.int64] | NDArray[np.float64]
 Generator = Callable[[int, float, np.random.Generator, int], tuple[Points, Labels]]
@@ -138,119 +140,116 @@ def _bumps(p: Points) -> NDArray[np.float64]:
 
 
 _JITTER = "standard deviation of a Gaussian jitter of the points"
-DATASETS: dict[str, DatasetSpec] = {
-    s.name: s
-    for s in (
-        DatasetSpec(
-            "and",
-            "AND",
-            "classification",
-            _gate(lambda a, b: a & b),
-            "Four clusters at the corners of the AND truth table; linearly separable.",
-            "cluster spread: standard deviation 0.4 + 1.6 * noise",
-        ),
-        DatasetSpec(
-            "or",
-            "OR",
-            "classification",
-            _gate(lambda a, b: a | b),
-            "Four clusters at the corners of the OR truth table; linearly separable.",
-            "cluster spread: standard deviation 0.4 + 1.6 * noise",
-        ),
-        DatasetSpec(
-            "xor",
-            "XOR",
-            "classification",
-            _gate(lambda a, b: a ^ b),
-            "Four clusters at the corners of the XOR truth table; not linearly separable.",
-            "cluster spread: standard deviation 0.4 + 1.6 * noise",
-        ),
-        DatasetSpec(
-            "circle",
-            "Circle",
-            "classification",
-            _circle,
-            "A disc of one class inside a ring of the other.",
-            f"{_JITTER}, 1.5 * noise",
-        ),
-        DatasetSpec(
-            "gaussian",
-            "Gaussian",
-            "classification",
-            _gaussian,
-            "Two Gaussian clouds, at (2, 2) and (-2, -2).",
-            "cloud spread: standard deviation 0.5 + 2 * noise",
-        ),
-        DatasetSpec(
-            "spiral",
-            "Spiral",
-            "classification",
-            _spiral,
-            "Interleaved spiral arms, one class each.",
-            f"{_JITTER}, equal to noise",
-            classes=2,
-            min_classes=2,
-            max_classes=6,
-        ),
-        DatasetSpec(
-            "moons", "Moons", "classification", _moons, "Two interleaving half circles.", f"{_JITTER}, 1.2 * noise"
-        ),
-        DatasetSpec(
-            "checkerboard",
-            "Checkerboard",
-            "classification",
-            _checkerboard,
-            "A 4 x 4 checkerboard of 3 x 3 squares.",
-            f"{_JITTER} (labels stay with their square), equal to noise",
-        ),
-        DatasetSpec(
-            "blobs",
-            "Blobs",
-            "classification",
-            _blobs,
-            "Gaussian blobs on a circle, one class each.",
-            "blob spread: standard deviation 0.4 + 2 * noise",
-            classes=3,
-            min_classes=2,
-            max_classes=6,
-        ),
-        DatasetSpec(
-            "plane",
-            "Plane",
-            "regression",
-            _regression(lambda p: (p[:, 0] + p[:, 1]) / 12.0),
-            "A tilted plane: value (x1 + x2) / 12.",
-            "value noise: standard deviation 0.5 * noise",
-        ),
-        DatasetSpec(
-            "bumps",
-            "Bumps",
-            "regression",
-            _regression(_bumps),
-            "A sum of five Gaussian bumps and dips.",
-            "value noise: standard deviation 0.5 * noise",
-        ),
-        DatasetSpec(
-            "sine",
-            "Sine",
-            "regression",
-            _regression(lambda p: np.sin(p[:, 0])),
-            "A sine wave along x1: value sin(x1).",
-            "value noise: standard deviation 0.5 * noise",
-        ),
-        DatasetSpec(
-            "custom",
-            "Custom",
-            "classification",
-            None,
-            "Points you place or upload, labelled 0..5.",
-            "not used",
-            classes=2,
-            min_classes=2,
-            max_classes=6,
-        ),
-    )
-}
+DATASETS: dict[str, DatasetSpec] = table(
+    DatasetSpec(
+        "and",
+        "AND",
+        "classification",
+        _gate(lambda a, b: a & b),
+        "Four clusters at the corners of the AND truth table; linearly separable.",
+        "cluster spread: standard deviation 0.4 + 1.6 * noise",
+    ),
+    DatasetSpec(
+        "or",
+        "OR",
+        "classification",
+        _gate(lambda a, b: a | b),
+        "Four clusters at the corners of the OR truth table; linearly separable.",
+        "cluster spread: standard deviation 0.4 + 1.6 * noise",
+    ),
+    DatasetSpec(
+        "xor",
+        "XOR",
+        "classification",
+        _gate(lambda a, b: a ^ b),
+        "Four clusters at the corners of the XOR truth table; not linearly separable.",
+        "cluster spread: standard deviation 0.4 + 1.6 * noise",
+    ),
+    DatasetSpec(
+        "circle",
+        "Circle",
+        "classification",
+        _circle,
+        "A disc of one class inside a ring of the other.",
+        f"{_JITTER}, 1.5 * noise",
+    ),
+    DatasetSpec(
+        "gaussian",
+        "Gaussian",
+        "classification",
+        _gaussian,
+        "Two Gaussian clouds, at (2, 2) and (-2, -2).",
+        "cloud spread: standard deviation 0.5 + 2 * noise",
+    ),
+    DatasetSpec(
+        "spiral",
+        "Spiral",
+        "classification",
+        _spiral,
+        "Interleaved spiral arms, one class each.",
+        f"{_JITTER}, equal to noise",
+        classes=2,
+        min_classes=2,
+        max_classes=6,
+    ),
+    DatasetSpec(
+        "moons", "Moons", "classification", _moons, "Two interleaving half circles.", f"{_JITTER}, 1.2 * noise"
+    ),
+    DatasetSpec(
+        "checkerboard",
+        "Checkerboard",
+        "classification",
+        _checkerboard,
+        "A 4 x 4 checkerboard of 3 x 3 squares.",
+        f"{_JITTER} (labels stay with their square), equal to noise",
+    ),
+    DatasetSpec(
+        "blobs",
+        "Blobs",
+        "classification",
+        _blobs,
+        "Gaussian blobs on a circle, one class each.",
+        "blob spread: standard deviation 0.4 + 2 * noise",
+        classes=3,
+        min_classes=2,
+        max_classes=6,
+    ),
+    DatasetSpec(
+        "plane",
+        "Plane",
+        "regression",
+        _regression(lambda p: (p[:, 0] + p[:, 1]) / 12.0),
+        "A tilted plane: value (x1 + x2) / 12.",
+        "value noise: standard deviation 0.5 * noise",
+    ),
+    DatasetSpec(
+        "bumps",
+        "Bumps",
+        "regression",
+        _regression(_bumps),
+        "A sum of five Gaussian bumps and dips.",
+        "value noise: standard deviation 0.5 * noise",
+    ),
+    DatasetSpec(
+        "sine",
+        "Sine",
+        "regression",
+        _regression(lambda p: np.sin(p[:, 0])),
+        "A sine wave along x1: value sin(x1).",
+        "value noise: standard deviation 0.5 * noise",
+    ),
+    DatasetSpec(
+        "custom",
+        "Custom",
+        "classification",
+        None,
+        "Points you place or upload, labelled 0..5.",
+        "not used",
+        classes=2,
+        min_classes=2,
+        max_classes=6,
+    ),
+)
 
 
 def get_spec(name: str) -> DatasetSpec:

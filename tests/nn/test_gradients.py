@@ -38,6 +38,21 @@ def test_activation_derivative(name: str) -> None:
     assert max_rel(analytic, numeric) < TOLERANCE
 
 
+def test_step_passes_no_gradient_to_the_layers_below() -> None:
+    """The perceptron's step: f' is 0 on both sides of the jump, so descent cannot move hidden weights."""
+    step = ACTIVATIONS["step"]
+    z = away_from_kinks(np.random.default_rng(8), (40,))
+    assert set(step.f(z)) == {0.0, 1.0}
+    assert not step.df(z, step.f(z)).any()
+    rng = np.random.default_rng(9)
+    model = MLP([2, 4, 1], "step", "xavier", rng)
+    x, t = rng.normal(size=(16, 2)), SigmoidCrossEntropy().targets(rng.integers(0, 2, 16))
+    model.backward(SigmoidCrossEntropy().gradient(model(x), t))
+    hidden, output = model.layers
+    assert not hidden.dW.any() and not hidden.db.any()
+    assert output.db.any()
+
+
 def _loss_cases() -> list[tuple[str, Loss, np.ndarray]]:
     rng = np.random.default_rng(2)
     binary = rng.integers(0, 2, 12)
