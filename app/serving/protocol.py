@@ -3,7 +3,8 @@
 Two implementations: SessionHost runs sessions in this process, ShardedHost
 forwards to the worker process that holds each one. Both speak plain data
 (dicts, JSON text, FrameOut), so either can stand behind the same routes.
-Every call but ``close`` names a session first; unknown ids raise SessionNotFound.
+Every async call but ``close`` names a session first; unknown ids raise SessionNotFound.
+A worker answers exactly these calls: app/serving/rpc.py reads them from this class.
 """
 
 from __future__ import annotations
