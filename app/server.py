@@ -26,6 +26,7 @@ from app.api.assets import asset_version, resource_dir, shared_plotly
 from app.api.routes import datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
 from app.serving import allocator
 from app.serving.host import SessionHost
+from app.serving.protocol import Host
 from app.serving.runs_store import RunStore
 from app.serving.session_store import CapacityError, SessionStore
 from app.serving.shards import ShardedHost
@@ -115,7 +116,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         workers = worker_count(settings)
-        host: SessionHost | ShardedHost
+        host: Host
         if workers:
             host = await ShardedHost.start(workers, settings.chunk_seconds)
             log.info("sessions run in %d worker processes", workers)

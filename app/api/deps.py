@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
-from app.serving.host import SessionHost
+from app.serving.protocol import Host
 from app.serving.runs_store import RunStore
 from app.serving.session_store import SessionStore
 from app.settings import Settings
@@ -16,7 +16,7 @@ def get_store(request: Request) -> SessionStore:
     return request.app.state.store
 
 
-def get_host(request: Request) -> SessionHost:
+def get_host(request: Request) -> Host:
     return request.app.state.store.host
 
 
@@ -32,7 +32,7 @@ Responses = dict[int | str, dict[str, Any]]
 SESSION_NOT_FOUND: Responses = {404: {"description": "No session with that id"}}
 
 StoreDep = Annotated[SessionStore, Depends(get_store)]
-HostDep = Annotated[SessionHost, Depends(get_host)]
+HostDep = Annotated[Host, Depends(get_host)]
 RunsDep = Annotated[RunStore, Depends(get_runs)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

@@ -7,45 +7,17 @@ the pickles come from our own code, never from the network.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import pickle
 import struct
 from typing import Any
 
+from app.serving.protocol import Host
+
 HEADER = struct.Struct("!I")
 
-# SessionHost calls that name a session first: forwarded to the worker that holds it.
-ROUTED = (
-    "view",
-    "data",
-    "network",
-    "history",
-    "export",
-    "boundary",
-    "predict",
-    "gradient_check",
-    "collapse",
-    "loss_slice",
-    "health",
-    "checkpoints",
-    "checkpoint_view",
-    "go_back",
-    "code",
-    "frame",
-    "next_frame",
-    "add_watcher",
-    "set_watcher_fps",
-    "remove_watcher",
-    "patch",
-    "set_parameter",
-    "put_data",
-    "reset",
-    "step",
-    "play",
-    "pause",
-)
-
-# Everything a worker answers: the routed calls, and the ones that place or remove a session.
-CALLS = frozenset({"create", "create_from_document", "delete", *ROUTED})
+# Everything a worker answers: the Host's calls on sessions (``query`` runs any of its QUERIES).
+CALLS = frozenset(name for name, member in vars(Host).items() if inspect.iscoroutinefunction(member)) - {"close"}
 
 
 async def read(reader: asyncio.StreamReader) -> Any:

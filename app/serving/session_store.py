@@ -4,7 +4,7 @@ Ids come from ``secrets`` (128 bits) and act as bearer capabilities. The
 store counts sessions against a capacity (one more raises CapacityError,
 which the API turns into 429 with Retry-After) and forgets sessions idle for
 longer than the TTL; a session counts as used while any socket watches it and
-whenever a request names it. The sessions themselves live in a SessionHost.
+whenever a request names it. The sessions themselves live in a Host.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.serving.host import SessionHost, SessionNotFound
-from app.serving.shards import ShardedHost
+from app.serving.protocol import Host, SessionNotFound
 from app.training.config import Config
 from app.training.errors import NotFound
 
@@ -35,7 +34,7 @@ class CapacityError(Exception):
 class SessionStore:
     def __init__(
         self,
-        host: SessionHost | ShardedHost,
+        host: Host,
         capacity: int = 200,
         ttl: float = 1800.0,
         clock: Callable[[], float] = time.monotonic,

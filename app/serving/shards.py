@@ -2,9 +2,9 @@
 
 Python runs one thread of Python at a time per process, so one process holds
 about one core's worth of training and frames. A ShardedHost starts worker
-processes (app/worker.py), places each new session on the least busy one and
-forwards every call for it there; to the rest of the server it looks exactly
-like a SessionHost.
+processes (app/serving/worker.py), places each new session on the least busy one and
+forwards every call for it there: it is a Host (app/serving/protocol.py), like
+a SessionHost.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import logging
 import socket
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
+from app.outputs.frames import MapSettings
 from app.serving import rpc
-from app.serving.host import SessionNotFound
+from app.serving.protocol import FrameOut, SessionNotFound
 from app.training.config import Config
+from app.training.session import SessionState, Unit
 
 log = logging.getLogger("neural_playground")
 
@@ -176,15 +178,50 @@ class ShardedHost:
     async def close(self) -> None:
         await asyncio.gather(*(w.close() for w in self.workers))
 
+    async def _call(self, session_id: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """The host's ``method``, in the worker that holds the session."""
+        return await self._worker(session_id).call(method, session_id, *args, **kwargs)
 
-def _routed(name: str) -> Callable[..., Awaitable[Any]]:
-    async def method(self: ShardedHost, session_id: str, *args: Any, **kwargs: Any) -> Any:
-        return await self._worker(session_id).call(name, session_id, *args, **kwargs)
+    async def view(self, session_id: str) -> dict[str, Any]:
+        return await self._call(session_id, "view")
 
-    method.__name__ = name
-    method.__doc__ = f"SessionHost.{name}, in the worker that holds the session."
-    return method
+    async def query(self, session_id: str, name: str, **kwargs: Any) -> Any:
+        return await self._call(session_id, "query", name, **kwargs)
 
+    async def frame(self, session_id: str, since_epoch: int, maps: MapSettings, config_version: int) -> FrameOut:
+        return await self._call(session_id, "frame", since_epoch, maps, config_version)
 
-for _name in rpc.ROUTED:
-    setattr(ShardedHost, _name, _routed(_name))
+    async def next_frame(
+        self, session_id: str, after_version: int, since_epoch: int, maps: MapSettings, config_version: int
+    ) -> FrameOut:
+        return await self._call(session_id, "next_frame", after_version, since_epoch, maps, config_version)
+
+    async def add_watcher(self, session_id: str, fps: int) -> int:
+        return await self._call(session_id, "add_watcher", fps)
+
+    async def set_watcher_fps(self, session_id: str, watcher: int, fps: int) -> None:
+        await self._call(session_id, "set_watcher_fps", watcher, fps)
+
+    async def remove_watcher(self, session_id: str, watcher: int) -> None:
+        await self._call(session_id, "remove_watcher", watcher)
+
+    async def patch(self, session_id: str, patch: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        return await self._call(session_id, "patch", patch)
+
+    async def set_parameter(self, session_id: str, layer: int, unit: int, source: int | None, value: float) -> None:
+        await self._call(session_id, "set_parameter", layer, unit, source, value)
+
+    async def reset(self, session_id: str) -> dict[str, Any]:
+        return await self._call(session_id, "reset")
+
+    async def go_back(self, session_id: str, epoch: int | None) -> dict[str, Any]:
+        return await self._call(session_id, "go_back", epoch)
+
+    async def step(self, session_id: str, steps: int, unit: Unit) -> SessionState:
+        return await self._call(session_id, "step", steps, unit)
+
+    async def play(self, session_id: str, speed: float) -> None:
+        await self._call(session_id, "play", speed)
+
+    async def pause(self, session_id: str) -> None:
+        await self._call(session_id, "pause")

@@ -23,13 +23,13 @@ async def gradient_check(
     per_layer: Annotated[int, Query(ge=1, le=500, description="Parameters checked per layer (at most)")] = 60,
 ) -> dict[str, Any]:
     """Backpropagation against central finite differences of the training objective, layer by layer."""
-    return await host.gradient_check(session_id, per_layer)
+    return await host.query(session_id, "gradient_check", per_layer=per_layer)
 
 
 @router.get("/{session_id}/collapsed", response_model=Collapse, responses=NOT_FOUND)
 async def collapsed(session_id: SessionId, host: HostDep) -> dict[str, Any]:
     """With the linear activation: the single affine map the whole network amounts to."""
-    return await host.collapse(session_id)
+    return await host.query(session_id, "collapse")
 
 
 @router.get("/{session_id}/landscape", response_model=LossSlice, responses=NOT_FOUND)
@@ -42,19 +42,19 @@ async def loss_slice(
 ) -> dict[str, Any]:
     """The training objective on a plane through the current weights, spanned by two random
     filter-normalised directions (Li et al., 2018)."""
-    return await host.loss_slice(session_id, resolution, span, seed)
+    return await host.query(session_id, "loss_slice", resolution=resolution, span=span, seed=seed)
 
 
 @router.get("/{session_id}/health", response_model=GradientHealth, responses=NOT_FOUND)
 async def health(session_id: SessionId, host: HostDep) -> dict[str, Any]:
     """Per-layer gradient norms and dead or saturated units, now and every 10 epochs so far."""
-    return await host.health(session_id)
+    return await host.query(session_id, "health")
 
 
 @router.get("/{session_id}/checkpoints", response_model=list[CheckpointInfo], responses=NOT_FOUND)
 async def checkpoints(session_id: SessionId, host: HostDep) -> list[dict[str, Any]]:
     """The epochs the run can go back to (a bounded, evenly thinned set)."""
-    return await host.checkpoints(session_id)
+    return await host.query(session_id, "checkpoints")
 
 
 @router.get("/{session_id}/checkpoints/{epoch}", response_model=CheckpointView, responses=NOT_FOUND)
@@ -66,7 +66,8 @@ async def checkpoint(
     neuron_resolution: Annotated[int, Query(ge=4, le=50)] = 12,
 ) -> dict[str, Any]:
     """The maps and weights at a checkpoint, for scrubbing back; the run itself is untouched."""
-    return await host.checkpoint_view(session_id, epoch, MapSettings(resolution, neuron_resolution))
+    maps = MapSettings(resolution, neuron_resolution)
+    return await host.query(session_id, "checkpoint_view", epoch=epoch, maps=maps)
 
 
 @router.post("/{session_id}/checkpoints/{epoch}/restore", response_model=SessionOut, responses=NOT_FOUND)
@@ -91,7 +92,7 @@ async def restore_best(session_id: SessionId, host: HostDep) -> dict[str, Any]:
 )
 async def export_code(session_id: SessionId, host: HostDep, kind: Literal["numpy", "pytorch"]) -> PlainTextResponse:
     """The trained model as a short runnable Python script (NumPy, or a PyTorch snippet)."""
-    text = await host.code(session_id, kind)
+    text = await host.query(session_id, "code", kind=kind)
     name = f"model_{kind}.py"
     return PlainTextResponse(
         text, media_type="text/x-python", headers={"Content-Disposition": f'inline; filename="{name}"'}

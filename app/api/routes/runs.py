@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Path, status
 
 from app.api.deps import SESSION_NOT_FOUND, HostDep, Responses, RunsDep, SessionId, StoreDep
 from app.api.schemas import ModelDocument, NewRun, RunCreated, RunIn, SessionOut
-from app.serving.host import SessionHost, SessionNotFound
+from app.serving.protocol import Host, SessionNotFound
 from app.serving.runs_store import Run, RunStore
 from app.training.errors import FieldError, NotFound
 
@@ -55,8 +55,8 @@ async def save_session_run(
     return await save(host, runs, session_id, body.title if body else "")
 
 
-async def save(host: SessionHost, runs: RunStore, session_id: str, title: str) -> dict[str, str]:
-    document = await host.export(session_id)
+async def save(host: Host, runs: RunStore, session_id: str, title: str) -> dict[str, str]:
+    document = await host.query(session_id, "export")
     run = await asyncio.to_thread(runs.save, title.strip(), document)
     return {"slug": run.slug, "url": f"/r/{run.slug}"}
 

@@ -92,7 +92,7 @@ async def get_data(
     decimals: Annotated[int | None, Query(ge=0, le=17, description="Round values (default: exact)")] = None,
 ) -> dict[str, Any]:
     """The training and test points with their labels (class ids, or values for regression)."""
-    return await host.data(session_id, decimals)
+    return await host.query(session_id, "data", decimals=decimals)
 
 
 CSV_BODY = {
@@ -132,7 +132,8 @@ async def put_data(session_id: SessionId, host: HostDep, settings: SettingsDep, 
             raise PayloadTooLarge(str(exc)) from None
     else:
         raise FieldError(("header", "content-type"), "send application/json, text/csv or multipart/form-data")
-    return await host.put_data(session_id, points, labels)
+    view, _ = await host.patch(session_id, {"dataset": {"name": "custom", "points": points, "labels": labels}})
+    return view
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:
@@ -180,7 +181,7 @@ def _json_points(raw: bytes, max_rows: int) -> tuple[list[list[float]], list[int
 async def get_network(session_id: SessionId, host: HostDep) -> dict[str, Any]:
     """Weights and biases per layer (fan_in rows x fan_out columns), with the gradient of the
     mean training loss plus penalty at the current weights."""
-    return await host.network(session_id)
+    return await host.query(session_id, "network")
 
 
 @router.patch("/{session_id}/network", response_model=State, responses=NOT_FOUND)
@@ -197,7 +198,7 @@ async def get_history(
     since: Annotated[int, Query(ge=0, description="Only epochs after this one")] = 0,
 ) -> list[dict[str, Any]]:
     """Per epoch: train and test loss and accuracy, learning rate. Long runs keep every k-th epoch."""
-    return await host.history(session_id, since)
+    return await host.query(session_id, "history", since=since)
 
 
 @router.get("/{session_id}/boundary", response_model=MapOut, response_model_exclude_none=True, responses=NOT_FOUND)
@@ -214,13 +215,13 @@ async def get_boundary(
     ``layer`` and ``unit``: that hidden unit's activation instead."""
     if (layer is None) != (unit is None):
         raise FieldError(("query", "unit" if unit is None else "layer"), "give both layer and unit, or neither")
-    return await host.boundary(session_id, resolution, format, layer, unit)
+    return await host.query(session_id, "boundary", resolution=resolution, fmt=format, layer=layer, unit=unit)
 
 
 @router.post("/{session_id}/predict", response_model=PredictOut, response_model_exclude_none=True, responses=NOT_FOUND)
 async def predict(session_id: SessionId, host: HostDep, body: PredictIn) -> dict[str, Any]:
     """Class probabilities (and predicted classes), or regression values, for any points."""
-    return await host.predict(session_id, [list(p) for p in body.points])
+    return await host.query(session_id, "predict", points=[list(p) for p in body.points])
 
 
 @router.get("/{session_id}/frame", response_model=Frame, responses=NOT_FOUND)
@@ -240,4 +241,4 @@ async def get_frame(
 @router.get("/{session_id}/export", response_model=ModelDocument, response_model_exclude_none=True, responses=NOT_FOUND)
 async def export_session(session_id: SessionId, host: HostDep) -> dict[str, Any]:
     """The model document: config, weights and history. POST it to /api/sessions/import."""
-    return await host.export(session_id)
+    return await host.query(session_id, "export")

@@ -16,7 +16,6 @@ import contextlib
 import json
 import time
 from dataclasses import dataclass, field
-from typing import cast
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -31,7 +30,7 @@ from app.api.schemas import (
     SubscribeMessage,
 )
 from app.outputs.frames import MapSettings
-from app.serving.host import SessionHost, SessionNotFound
+from app.serving.protocol import SessionNotFound
 from app.serving.session_store import SessionStore
 from app.training.errors import FieldError, NotFound
 
@@ -87,7 +86,7 @@ class Connection:
     def __init__(self, websocket: WebSocket, store: SessionStore, session_id: str, read_only: bool = False) -> None:
         self.ws = websocket
         self.store = store
-        self.host = cast(SessionHost, store.host)  # a ShardedHost takes the same calls
+        self.host = store.host
         self.session_id = session_id
         self.read_only = read_only
         self.watcher = Watcher()

@@ -36,4 +36,4 @@ async def watched_data(
     host: HostDep,
     decimals: Annotated[int | None, Query(ge=0, le=17)] = None,
 ) -> dict[str, Any]:
-    return await host.data(store.watched_session(token), decimals)
+    return await host.query(store.watched_session(token), "data", decimals=decimals)

@@ -1,0 +1,85 @@
+"""A hosted session's slot: the session with its locks, version, watchers and cached frame bodies.
+
+Every change bumps the version and wakes whoever waits for a newer frame; a frame is
+built only when a watcher is ready for one, and one encoded body serves every
+watcher at that version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+
+from app.outputs import frames
+from app.outputs.frames import MapSettings
+from app.serving.protocol import FrameOut, SessionNotFound
+from app.training.session import Session
+
+MIN_TICK_FPS, MAX_TICK_FPS = 10, 60
+TICKS_PER_FRAME = 1  # play ticks as often as the fastest watcher takes frames
+
+
+@dataclass
+class Slot:
+    session: Session
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    op_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    version: int = 0
+    config_version: int = 0
+    waiters: list[asyncio.Future[None]] = field(default_factory=list)
+    speed: float | None = None  # epochs per second while playing; inf for "max"
+    player: asyncio.Task[None] | None = None
+    watchers: dict[int, int] = field(default_factory=dict)  # watcher id -> frames per second
+    bodies: dict[MapSettings, tuple[int, str]] = field(default_factory=dict)
+    seconds_per_batch: float = 1e-4
+    deleted: bool = False
+
+    @property
+    def playing(self) -> bool:
+        """Training on its own: asked to play, or still finishing the chunk it was on."""
+        return self.speed is not None or self.player is not None
+
+    def tick_rate(self) -> int:
+        fastest = max(self.watchers.values(), default=MIN_TICK_FPS)
+        return min(max(TICKS_PER_FRAME * fastest, MIN_TICK_FPS), MAX_TICK_FPS)
+
+    def bump(self, config: bool = False) -> None:
+        """A new version: wake everyone waiting for a newer frame."""
+        self.version += 1
+        if config:
+            self.config_version += 1
+        self._wake(None)
+
+    def end(self, session_id: str) -> None:
+        """The session is gone: stop playing, and tell everyone waiting for a frame."""
+        self.deleted = True
+        self.speed = None
+        if self.player is not None:
+            self.player.cancel()
+        self._wake(SessionNotFound(session_id))
+
+    def _wake(self, error: Exception | None) -> None:
+        waiters, self.waiters = self.waiters, []
+        for w in waiters:
+            if w.done():
+                continue
+            if error is None:
+                w.set_result(None)
+            else:
+                w.set_exception(error)
+
+    def frame(self, since_epoch: int, maps: MapSettings, config_version: int) -> FrameOut:
+        """Build (or reuse) the body and add this watcher's head. Runs under the session lock."""
+        s = self.session
+        cached = self.bodies.get(maps)
+        if cached is None or cached[0] != self.version:
+            text = frames.body(s, maps, self.version, self.config_version, self.playing)
+            self.bodies = {k: v for k, v in self.bodies.items() if v[0] == self.version}
+            self.bodies[maps] = cached = (self.version, text)
+        if since_epoch > s.epoch:
+            since_epoch = 0  # the run went back (reset, rebuild or rollback): start its history afresh
+        tail = frames.thin(s.history.since(since_epoch))
+        config = s.config.model_dump(mode="json") if config_version != self.config_version else None
+        epoch = tail[-1].epoch if tail else min(since_epoch, s.epoch)
+        return FrameOut(frames.assemble(cached[1], tail, config), self.version, epoch, self.config_version)

@@ -1,0 +1,97 @@
+"""Training in fair turns: long work is cut into chunks of about ``chunk_seconds`` of compute.
+
+Each chunk re-queues behind the other sessions' work, so a 100,000-step request on
+one session slows the others only by its fair share. Playing trains on a fixed
+schedule of ticks, as fast as the fastest watcher takes frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from functools import partial
+
+from app.serving.compute import ComputePool
+from app.serving.slot import Slot
+from app.training.session import MAX_STEPS, Session
+
+MAX_LAG_SECONDS = 0.2
+
+
+class Trainer:
+    def __init__(self, pool: ComputePool, chunk_seconds: float) -> None:
+        self.pool = pool
+        self.chunk_seconds = chunk_seconds
+        self._training = 0  # sessions with training under way
+
+    def chunk(self, slot: Slot) -> int:
+        """Batches in one piece of training. Inline, every training session gets a piece per turn
+        of the loop, and the loop reads its sockets once per turn: the pieces share one budget,
+        so frame requests are answered within about ``chunk_seconds`` however many train."""
+        budget = self.chunk_seconds / max(1, self._training) if self.pool.inline else self.chunk_seconds
+        return min(MAX_STEPS, max(1, int(budget / max(slot.seconds_per_batch, 1e-7))))
+
+    async def train(self, slot: Slot, batches: int) -> None:
+        """Run ``batches`` batches in chunks; the caller holds the operation lock.
+
+        Metrics are refreshed at epoch ends only; callers that need them now ask.
+        """
+        remaining = batches
+        self._training += 1
+        try:
+            while remaining > 0 and not slot.deleted:
+                k = min(remaining, self.chunk(slot))
+                seconds, diverged = await self.pool.on(slot, partial(_timed_step, batches=k), turn=True)
+                slot.seconds_per_batch = 0.7 * slot.seconds_per_batch + 0.3 * (seconds / k)
+                remaining -= k
+                slot.bump()
+                if diverged:
+                    return
+        finally:
+            self._training -= 1
+
+    async def play(self, slot: Slot) -> None:
+        """Ticks on a fixed schedule (not a fixed pause after each chunk, which drifts)."""
+        try:
+            last = time.monotonic()
+            tick_due = last
+            owed = 0.0
+            while slot.speed is not None and not slot.deleted:
+                speed = slot.speed
+                if math.isinf(speed):
+                    k = self.chunk(slot)
+                else:
+                    now = time.monotonic()
+                    per_second = speed * slot.session.steps_per_epoch
+                    owed = min(owed + per_second * (now - last), per_second * MAX_LAG_SECONDS + 1.0)
+                    last = now
+                    k = int(owed)  # all of it: train cuts it into chunks that take turns
+                    owed -= k
+                if k > 0:
+                    async with slot.op_lock:
+                        if slot.speed is None or slot.deleted:
+                            break
+                        await self.train(slot, k)
+                    if slot.session.status == "diverged":
+                        slot.speed = None
+                        slot.bump()
+                        break
+                if math.isinf(speed):
+                    await asyncio.sleep(0)
+                    continue
+                period = 1.0 / slot.tick_rate()
+                tick_due = max(tick_due + period, time.monotonic() - period)
+                delay = tick_due - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)  # pause notices within a tick
+        finally:
+            slot.player = None
+
+
+def _timed_step(session: Session, batches: int) -> tuple[float, bool]:
+    # CPU time, not wall time: on a busy machine wall time includes other processes' turns,
+    # and sessions measured in a bad moment would be given smaller (unfair) chunks.
+    start = time.thread_time()
+    session.step(batches, "batch", evaluate=False)
+    return time.thread_time() - start, session.status == "diverged"
