@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import asdict
+
 from fastapi import APIRouter
 
 from app import __version__
-from app.api.deps import SettingsDep, StoreDep
-from app.api.schemas import DatasetInfo, Health, Limits, NamedChoice, Options
+from app.api.deps import RunsDep, SettingsDep, StoreDep
+from app.api.schemas import DatasetInfo, Health, Limits, NamedChoice, Options, StoreHealth
 from app.nn.activations import ACTIVATIONS
 from app.nn.features import LABELS
 from app.outputs.maps import MAX_RESOLUTION, MIN_RESOLUTION
@@ -54,9 +57,10 @@ def dataset_info() -> list[DatasetInfo]:
     return out
 
 
-@router.get("/health", response_model=Health, summary="Is the server up")
-async def health(store: StoreDep) -> Health:
-    return Health(version=__version__, sessions=len(store))
+@router.get("/health", response_model=Health, summary="Is the server up, and does its runs database answer")
+async def health(store: StoreDep, runs: RunsDep) -> Health:
+    status = await asyncio.to_thread(runs.status)
+    return Health(version=__version__, sessions=len(store), store=StoreHealth(**asdict(status)))
 
 
 @router.get("/options", response_model=Options, summary="Every choice and limit, for forms and clients")
