@@ -53,6 +53,9 @@ class PostgresRunStore(SqlRunStore):
                 pass
         except StoreUnavailable as exc:
             log.warning("%s; the server starts anyway and tries again on each request", exc)
+        except BaseException:
+            self._pool.close()
+            raise
 
     @contextmanager
     def _connection(self, timeout: float | None = None) -> Iterator[psycopg.Connection[Any]]:

@@ -6,7 +6,8 @@ from app import __version__
 
 
 def test_health(client: TestClient, sid: str) -> None:
-    assert client.get("/api/health").json() == {"status": "ok", "version": __version__, "sessions": 1}
+    store = {"kind": "sqlite", "reachable": True, "schema_version": 1}
+    assert client.get("/api/health").json() == {"status": "ok", "version": __version__, "sessions": 1, "store": store}
 
 
 def test_options_list_every_choice_and_limit(client: TestClient) -> None:
