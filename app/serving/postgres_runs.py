@@ -44,6 +44,8 @@ class PostgresRunStore(SqlRunStore):
             timeout=timeout,
             open=False,
             check=ConnectionPool.check_connection,  # a server restarted since leaves dead connections behind
+            # Give up reconnecting soon: after an outage the next request tries at once, not after a long back-off.
+            reconnect_timeout=2 * timeout,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT, "application_name": "neural-playground"},
             name="runs",
         )
