@@ -57,7 +57,7 @@ def test_every_server_is_the_one_image_built_from_the_dockerfile() -> None:
 def test_nginx_sends_each_servers_requests_to_it(name: str) -> None:
     service = playgrounds()[name]
     env = {key: with_defaults(str(value)) for key, value in service["environment"].items()}
-    settings = Settings(**{key.removeprefix("NEURAL_PLAYGROUND_").lower(): value for key, value in env.items()})
+    settings = Settings.model_validate({key.removeprefix("NEURAL_PLAYGROUND_").lower(): v for key, v in env.items()})
     assert set(env) <= {f"NEURAL_PLAYGROUND_{field.upper()}" for field in Settings.model_fields}
     conf = (DOCS / "nginx.conf").read_text()
     instance = settings.instance
