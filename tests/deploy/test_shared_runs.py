@@ -17,7 +17,7 @@ import json
 import signal
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ import pytest
 from app.api.schemas import ModelDocument
 from app.serving.runs_store import SLUG_PATTERN
 from tests.deploy.nginx import running_proxy
+from tests.deploy.saves import BIG_NETWORK, Saves
 from tests.postgres import running_postgres
 from tests.processes import ServerProcess
 
@@ -38,13 +39,6 @@ pytestmark = [
 
 THREADS = 6
 KILL_AFTER = 10  # 201s before the kill (with more saves still in flight)
-# A network whose document is about 450 KB, so that a save takes long enough to be cut.
-CONFIG: dict[str, Any] = {
-    "dataset": {"name": "spiral", "samples": 400, "classes": 3},
-    "hidden_layers": [64, 64, 64, 64, 64, 64],
-    "activation": "tanh",
-    "batch_size": 50,
-}
 
 
 @dataclass
@@ -74,15 +68,6 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
             yield Deployment(url, database, servers)
 
 
-@dataclass
-class Saves:
-    acked: dict[str, str] = field(default_factory=dict)  # slug -> title
-    other: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    enough: threading.Event = field(default_factory=threading.Event)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-
 def _save_until_stopped(proxy: str, session_id: str, worker: int, saves: Saves) -> None:
     with httpx.Client(base_url=proxy, timeout=20) as http:
         for i in range(1000):
@@ -92,22 +77,17 @@ def _save_until_stopped(proxy: str, session_id: str, worker: int, saves: Saves) 
             try:
                 response = http.post(f"/api/sessions/{session_id}/runs", json={"title": title})
             except httpx.HTTPError as exc:
-                with saves.lock:
-                    saves.other.append(f"{title}: {type(exc).__name__}")
+                saves.failed(title, exc)
                 return
-            with saves.lock:
-                if response.status_code == 201:
-                    saves.acked[response.json()["slug"]] = title
-                    if len(saves.acked) >= KILL_AFTER:
-                        saves.enough.set()
-                else:
-                    saves.other.append(f"{title}: {response.status_code}")
+            saves.answered(
+                title, response.status_code, response.json() if response.status_code == 201 else response.text
+            )
 
 
 def session_on(http: httpx.Client, instance: str) -> str:
     """A new session that the proxy placed on ``instance``."""
     for _ in range(10):
-        sid = http.post("/api/sessions", json=CONFIG).json()["id"]
+        sid = http.post("/api/sessions", json=BIG_NETWORK).json()["id"]
         if sid.startswith(f"{instance}-"):
             return str(sid)
     raise AssertionError(f"the proxy placed no session on {instance}")
@@ -142,7 +122,7 @@ def test_any_server_opens_any_run_and_a_killed_server_loses_none(deployment: Dep
         assert status == 201 and opened["id"].startswith("b-")
         assert http.get(f"/r/{slug}").status_code == 200
 
-        saves = Saves()
+        saves = Saves(KILL_AFTER)
         workers = [
             threading.Thread(target=_save_until_stopped, args=(deployment.proxy, sid, w, saves), daemon=True)
             for w in range(THREADS)
