@@ -1,5 +1,6 @@
 # Neural Playground: one server process (sessions sharded over worker processes,
-# one per core by default), saved runs in a SQLite file on the /data volume.
+# one per core by default), saved runs in a SQLite file on the /data volume, or
+# in PostgreSQL with NEURAL_PLAYGROUND_DATABASE_URL (see docs/compose.yaml).
 #
 #   docker build -t neural-playground .
 #   docker run -p 8000:8000 -v playground-runs:/data neural-playground

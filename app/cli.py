@@ -2,6 +2,7 @@
 
     neural-playground                       serve on 127.0.0.1:8000 (same as ``serve``)
     neural-playground serve --port 9000 --db runs.sqlite3
+    neural-playground serve --database-url postgresql://playground@db/playground
     neural-playground train --dataset xor --hidden 4 --epochs 300 --json
 
 Serve settings also come from NEURAL_PLAYGROUND_* environment variables;
@@ -84,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8000)")
     serve.add_argument("--db", type=Path, help="SQLite file for saved runs (default: a per-user data folder)")
+    serve.add_argument(
+        "--database-url", help="PostgreSQL database for saved runs, shared by several servers (postgresql://...)"
+    )
 
     train = commands.add_parser("train", help="train a network in the terminal")
     train.add_argument("--config", type=Path, help="config JSON file (flags override it)")
@@ -206,7 +210,8 @@ def serve(args: argparse.Namespace) -> int:
     from app.server import create_app
     from app.settings import Settings
 
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port), ("db", args.db)) if v is not None}
+    given = {"host": args.host, "port": args.port, "db": args.db, "database_url": args.database_url}
+    overrides = {k: v for k, v in given.items() if v is not None}
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:

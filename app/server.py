@@ -26,10 +26,12 @@ from app.api.assets import asset_version, resource_dir, shared_plotly
 from app.api.routes import datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
 from app.serving import allocator
 from app.serving.host import SessionHost
+from app.serving.postgres_runs import PostgresRunStore
 from app.serving.protocol import Host
 from app.serving.runs_store import RunStore
 from app.serving.session_store import CapacityError, SessionStore
 from app.serving.shards import ShardedHost
+from app.serving.sqlite_runs import SqliteRunStore
 from app.settings import Settings, worker_count
 from app.training.errors import FieldError, NotFound, PayloadTooLarge
 
@@ -100,6 +102,13 @@ class CachedStatic(StaticFiles):
         return response
 
 
+def open_runs(settings: Settings) -> RunStore:
+    """PostgreSQL when a database URL is given (shared by every server), else this server's SQLite file."""
+    if settings.database_url:
+        return PostgresRunStore(settings.database_url)
+    return SqliteRunStore(settings.db, settings.id_prefix)
+
+
 async def _sweep_forever(store: SessionStore, interval: float) -> None:
     """Expire idle sessions, and give the heap's free memory back, every ``interval`` seconds."""
     while True:
@@ -124,7 +133,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
             host = SessionHost(settings.compute_threads, settings.chunk_seconds)
         prefix = settings.id_prefix
         app.state.store = SessionStore(host, settings.max_sessions, settings.session_ttl, clock, prefix)
-        app.state.runs = await asyncio.to_thread(RunStore, settings.db, prefix)
+        app.state.runs = await asyncio.to_thread(open_runs, settings)
         # Read (and compress) plotly.js in the background: health answers at once.
         app.state.plotly = asyncio.create_task(asyncio.to_thread(shared_plotly))
         sweeper = asyncio.create_task(_sweep_forever(app.state.store, settings.sweep_interval))
@@ -137,6 +146,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
             with contextlib.suppress(asyncio.CancelledError):
                 await app.state.plotly
             await host.close()
+            await asyncio.to_thread(app.state.runs.close)
 
     # The API docs (/docs, /redoc) load their scripts from this server: classrooms are often offline.
     app = FastAPIOffline(

@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     db: Path = Field(default_factory=default_db_path, description="SQLite file for saved runs")
+    database_url: str | None = Field(
+        None,
+        pattern=r"^postgres(ql)?://",
+        description="a PostgreSQL database for saved runs, shared by every server (postgresql://user:pw@host/db); "
+        "unset keeps them in the SQLite file",
+    )
     max_sessions: int = Field(200, ge=1)
     session_ttl: float = Field(1800.0, gt=0, description="seconds an unused session lives")
     sweep_interval: float = Field(30.0, gt=0)
@@ -47,8 +53,8 @@ class Settings(BaseSettings):
     instance: str = Field(
         "",
         pattern=r"^[a-z0-9]{0,8}$",
-        description="a short name put in front of session ids, watch tokens and run slugs (NAME-...), "
-        "so that a proxy in front of several servers can route each request to the one that holds it",
+        description="a short name put in front of session ids, watch tokens and (in a SQLite store) run slugs "
+        "(NAME-...), so that a proxy in front of several servers can route each request to the one that holds it",
     )
 
     @property

@@ -61,12 +61,16 @@ class Server:
             return "(no server log)"
 
 
-def start_server(workdir: Path) -> Server:
-    """``python -m app.cli serve`` on a free port with a database in ``workdir``; the log goes there too."""
+def start_server(workdir: Path, database_url: str | None = None) -> Server:
+    """``python -m app.cli serve`` on a free port with its runs in PostgreSQL at ``database_url``,
+    or else in a SQLite file in ``workdir``; the log goes there too."""
     port = free_port()
     log = workdir / "server.log"
     command = [sys.executable, "-m", "app.cli", "serve", "--host", HOST, "--port", str(port)]
-    command += ["--db", str(workdir / "runs.sqlite3")]
+    if database_url:
+        command += ["--database-url", database_url]
+    else:
+        command += ["--db", str(workdir / "runs.sqlite3")]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     return Server(process, port, log)
@@ -99,10 +103,10 @@ def stop_server(server: Server) -> None:
 
 
 @contextlib.contextmanager
-def running_server(prefix: str) -> Iterator[Server]:
+def running_server(prefix: str, database_url: str | None = None) -> Iterator[Server]:
     """A healthy server in a temporary directory, stopped (and the directory removed) on exit."""
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
-        server = start_server(Path(tmp))
+        server = start_server(Path(tmp), database_url)
         try:
             wait_healthy(server)
             yield server

@@ -3,7 +3,8 @@
 What runs
 ---------
 The script starts the real server (``python -m app.cli serve``, its default
-worker processes) on 127.0.0.1 with a temporary ``--db`` file, and for
+worker processes) on 127.0.0.1 with a temporary ``--db`` file (or
+``--database-url``, a PostgreSQL database), and for
 ``--minutes`` (10; quick 1) keeps ``--students`` (8) asyncio students busy.
 Each student repeats one cycle, its config taken in turn from ``CONFIGS``
 (spiral, xor, circle, four blobs with softmax, moons with adam):
@@ -49,6 +50,7 @@ From the repository root::
     python benchmarks/soak.py                  # 10 minutes
     python benchmarks/soak.py --quick          # 1 minute, 4 students: a smoke run
     python benchmarks/soak.py --minutes 30 --students 16 --json
+    python benchmarks/soak.py --database-url postgresql://user@127.0.0.1/runs
 
 Server settings can be varied through the NEURAL_PLAYGROUND_* environment
 variables, which the server inherits.
@@ -101,6 +103,7 @@ class Settings:
     minutes: float
     students: int
     quick: bool
+    store: str  # where runs are saved: sqlite or postgresql
 
 
 @dataclass(frozen=True)
@@ -404,6 +407,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--minutes", type=float, help=f"how long to keep the load up (default {MINUTES:g})")
     parser.add_argument("--students", type=int, help=f"concurrent students (default {STUDENTS})")
     parser.add_argument("--json", action="store_true", help="report to stderr, one JSON object to stdout")
+    parser.add_argument("--database-url", help="save runs in this PostgreSQL database (default: a SQLite file)")
     args = parser.parse_args(argv)
     if args.minutes is not None and args.minutes <= 0:
         parser.error("--minutes must be positive")
@@ -418,10 +422,11 @@ def main(argv: list[str] | None = None) -> int:
         minutes=args.minutes or (QUICK_MINUTES if args.quick else MINUTES),
         students=args.students or (QUICK_STUDENTS if args.quick else STUDENTS),
         quick=args.quick,
+        store="postgresql" if args.database_url else "sqlite",
     )
     out = sys.stderr if args.json else sys.stdout
-    with running_server("np-soak-") as server:
-        print(f"server pid {server.process.pid} on {server.url}", file=out, flush=True)
+    with running_server("np-soak-", args.database_url) as server:
+        print(f"server pid {server.process.pid} on {server.url}, runs in {settings.store}", file=out, flush=True)
         print(
             f"{settings.students} students for {settings.minutes:g} min; sampling every {SAMPLE_SECONDS:g} s",
             file=out,

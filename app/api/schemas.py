@@ -102,10 +102,17 @@ class ModelDocument(WireIn):
 # ---- meta -------------------------------------------------------------------------------
 
 
+class StoreHealth(Wire):
+    kind: Literal["sqlite", "postgresql"] = Field(description="Where saved runs are kept.")
+    reachable: bool = Field(description="Whether the database answered just now.")
+    schema_version: int | None = Field(description="Null when the database does not answer.")
+
+
 class Health(Wire):
     status: Literal["ok"] = "ok"
     version: str
     sessions: int = Field(description="Sessions held now.")
+    store: StoreHealth = Field(description="The saved runs' database; sessions train without it.")
 
 
 class DatasetInfo(Wire):

@@ -1,8 +1,10 @@
-"""Saved runs in SQLite (standard library): one row per run, one transaction per save.
+"""Saved runs: what every runs store offers, and the schema they all migrate to.
 
-The database runs in WAL mode, so readers never block the writer, and each
-save is a single INSERT inside a transaction: a run is stored whole or not
-at all, even if the process is killed mid-save.
+Two stores implement ``RunStore``: SQLite (``sqlite_runs``, the default: one
+file, no setup) and PostgreSQL (``postgres_runs``, one database that several
+servers share). Both apply ``MIGRATIONS`` in order and record each version in
+a ``schema_version`` table, so a database made by an older server is brought
+up to date when a newer one starts on it.
 """
 
 from __future__ import annotations
@@ -10,22 +12,39 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import sqlite3
-from contextlib import closing
+import string
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 
 SLUG_PATTERN = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    slug       TEXT PRIMARY KEY,
-    title      TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    document   TEXT NOT NULL
+# No dash in the random part: a dash in a slug always ends an instance's prefix, which a proxy routes on.
+_SLUG_ALPHABET = string.ascii_letters + string.digits
+_SLUG_LENGTH = 10
+
+VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+# MIGRATIONS[i] takes the schema from version i to i + 1, in the SQL both databases speak.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE IF NOT EXISTS runs (
+            slug       TEXT PRIMARY KEY,
+            title      TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            document   TEXT NOT NULL
+        )""",
+    ),
 )
-"""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+StoreKind = Literal["sqlite", "postgresql"]
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached or written now; the request may succeed later (503)."""
+
+
+class SchemaTooNew(Exception):
+    """The database was migrated by a newer server than this one."""
 
 
 @dataclass(frozen=True)
@@ -36,48 +55,47 @@ class Run:
     document: dict[str, Any]
 
 
-class RunStore:
-    def __init__(self, path: Path | str, prefix: str = "") -> None:
-        self.path = Path(path)
-        self.prefix = prefix  # in front of every new slug
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            with conn:
-                conn.execute(_SCHEMA)
+@dataclass(frozen=True)
+class StoreStatus:
+    kind: StoreKind
+    reachable: bool
+    schema_version: int | None
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=10.0)
-        conn.execute("PRAGMA synchronous=NORMAL")
-        return conn
+
+class RunStore(Protocol):
+    kind: StoreKind
+    # True when every server of a deployment reads the same runs (slugs then need no instance prefix).
+    shared: bool
 
     def save(self, title: str, document: dict[str, Any]) -> Run:
-        text = json.dumps(document, separators=(",", ":"), allow_nan=False)
-        created = datetime.now(UTC).isoformat(timespec="seconds")
-        with closing(self._connect()) as conn:
-            for _ in range(5):
-                slug = self.prefix + secrets.token_urlsafe(6)
-                try:
-                    with conn:
-                        conn.execute(
-                            "INSERT INTO runs (slug, title, created_at, document) VALUES (?, ?, ?, ?)",
-                            (slug, title, created, text),
-                        )
-                    return Run(slug, title, created, document)
-                except sqlite3.IntegrityError:
-                    continue
-        raise RuntimeError("could not find a free slug")
+        """Store a run whole or not at all; ValueError for a document JSON cannot hold."""
+        ...
 
-    def get(self, slug: str) -> Run | None:
-        if not SLUG_PATTERN.match(slug):
-            return None
-        with closing(self._connect()) as conn:
-            row = conn.execute("SELECT slug, title, created_at, document FROM runs WHERE slug = ?", (slug,)).fetchone()
-        if row is None:
-            return None
-        return Run(row[0], row[1], row[2], json.loads(row[3]))
+    def get(self, slug: str) -> Run | None: ...
 
-    def count(self) -> int:
-        with closing(self._connect()) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+    def count(self) -> int: ...
+
+    def status(self) -> StoreStatus:
+        """Whether the database answers now, and its schema version; never raises."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def new_slug(prefix: str) -> str:
+    return prefix + "".join(secrets.choice(_SLUG_ALPHABET) for _ in range(_SLUG_LENGTH))
+
+
+def document_text(document: dict[str, Any]) -> str:
+    return json.dumps(document, separators=(",", ":"), allow_nan=False)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def pending_migrations(current: int) -> list[tuple[int, tuple[str, ...]]]:
+    """(version, statements) to apply, in order, to a database at schema version ``current``."""
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(f"the runs database is at schema version {current}; this server knows {SCHEMA_VERSION}")
+    return [(version + 1, MIGRATIONS[version]) for version in range(current, SCHEMA_VERSION)]

@@ -7,7 +7,8 @@ from app.nn.activations import ACTIVATIONS
 
 
 def test_health(client: TestClient, sid: str) -> None:
-    assert client.get("/api/health").json() == {"status": "ok", "version": __version__, "sessions": 1}
+    store = {"kind": "sqlite", "reachable": True, "schema_version": 1}
+    assert client.get("/api/health").json() == {"status": "ok", "version": __version__, "sessions": 1, "store": store}
 
 
 def test_options_list_every_choice_and_limit(client: TestClient) -> None:

@@ -21,7 +21,6 @@ import signal
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ import pytest
 
 from app.api.schemas import ModelDocument
 from app.serving.runs_store import SLUG_PATTERN
+from tests.deploy.saves import BIG_NETWORK, Saves
 from tests.processes import ServerProcess
 
 pytestmark = [
@@ -39,13 +39,6 @@ pytestmark = [
 ROUNDS = 5
 THREADS = 8
 KILL_AFTER = 12  # 201s in a round before the kill (with more saves still in flight)
-# A network whose document is about 450 KB, so that a save takes long enough to be cut.
-CONFIG: dict[str, Any] = {
-    "dataset": {"name": "spiral", "samples": 400, "classes": 3},
-    "hidden_layers": [64, 64, 64, 64, 64, 64],
-    "activation": "tanh",
-    "batch_size": 50,
-}
 
 
 @pytest.fixture
@@ -57,17 +50,6 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
         s.stop()
 
 
-@dataclass
-class Saves:
-    """What the saving threads saw: the runs acknowledged with 201, and everything else."""
-
-    acked: dict[str, str] = field(default_factory=dict)  # slug -> title
-    other: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    enough: threading.Event = field(default_factory=threading.Event)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-
 def _save_until_stopped(server: ServerProcess, session_id: str, worker: int, saves: Saves, round_: int) -> None:
     for i in range(1000):
         if saves.stop.is_set():
@@ -75,17 +57,10 @@ def _save_until_stopped(server: ServerProcess, session_id: str, worker: int, sav
         title = f"round {round_} worker {worker} save {i}"
         try:
             status, body = server.request("POST", "/api/runs", {"session_id": session_id, "title": title}, timeout=20)
-        except (OSError, http.client.HTTPException) as exc:  # the server is gone
-            with saves.lock:
-                saves.other.append(f"{title}: {type(exc).__name__}")
+        except (OSError, http.client.HTTPException) as exc:
+            saves.failed(title, exc)
             return
-        with saves.lock:
-            if status == 201:
-                saves.acked[body["slug"]] = title
-                if len(saves.acked) >= KILL_AFTER:
-                    saves.enough.set()
-            else:
-                saves.other.append(f"{title}: {status} {body}")
+        saves.answered(title, status, body)
 
 
 def _check_database(db: Path, layers: dict[str, Any], acked: dict[str, str]) -> None:
@@ -112,7 +87,7 @@ def test_saved_runs_survive_sigkill_mid_save(server: ServerProcess) -> None:
     in_flight_at_kill = []
     for round_ in range(ROUNDS):
         server.start()
-        status, created = server.request("POST", "/api/sessions", {**CONFIG, "seed": round_})
+        status, created = server.request("POST", "/api/sessions", {**BIG_NETWORK, "seed": round_})
         assert status == 201, created
         sid = created["id"]
         status, _ = server.request("POST", f"/api/sessions/{sid}/step", {"steps": 5, "unit": "epoch"})
@@ -121,7 +96,7 @@ def test_saved_runs_survive_sigkill_mid_save(server: ServerProcess) -> None:
         assert status == 200
         layers[f"round {round_}"] = export["layers"]
 
-        saves = Saves()
+        saves = Saves(KILL_AFTER)
         workers = [
             threading.Thread(target=_save_until_stopped, args=(server, sid, w, saves, round_), daemon=True)
             for w in range(THREADS)

@@ -1,8 +1,8 @@
 """Several servers behind nginx, configured by docs/nginx.conf, act as one playground.
 
-Two servers (instances ``a`` and ``b``) and nginx run on 127.0.0.1, nginx with the
-documented configuration and only its ports changed. Everything goes through the
-proxy: sessions are created on either server and every later request about one
+Two servers (instances ``a`` and ``b``, each with its own SQLite file) and nginx
+run on 127.0.0.1, nginx with the documented configuration and only its ports
+changed. Everything goes through the proxy: sessions are created on either server and every later request about one
 (REST, its WebSocket stream, saving it, its watch link, opening the saved run)
 reaches the server that holds it. A request that reached the other server would
 answer 404.
@@ -14,8 +14,6 @@ skips when it is missing; with CI=true it must run.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,45 +22,14 @@ import httpx2 as httpx
 import pytest
 from websockets.sync.client import connect
 
-from tests.processes import HOST, IN_CI, REPO, ServerProcess, free_port, wait_for_health
+from tests.deploy.nginx import running_proxy
+from tests.processes import ServerProcess
 
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 SESSIONS = 6
-
-MAIN_CONF = """
-daemon off;
-master_process off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/playground.conf;
-}}
-"""
-
-
-def playground_conf(ports: dict[str, int], listen: int) -> str:
-    """docs/nginx.conf with the servers' and the proxy's ports put in."""
-    text = (REPO / "docs" / "nginx.conf").read_text()
-    for name, documented in (("a", 8001), ("b", 8002)):
-        assert f"127.0.0.1:{documented};" in text
-        text = text.replace(f"127.0.0.1:{documented};", f"{HOST}:{ports[name]};")
-    assert "listen 80;" in text
-    return text.replace("listen 80;", f"listen {HOST}:{listen};")
 
 
 @pytest.fixture
 def proxy(tmp_path: Path) -> Iterator[str]:
-    if NGINX is None:
-        if IN_CI:
-            pytest.fail("CI must run the proxy test, but nginx is not installed (apt-get install -y nginx-light)")
-        pytest.skip("nginx is not installed (apt-get install -y nginx-light)")
     servers = {
         name: ServerProcess(
             tmp_path / f"{name}.sqlite3",
@@ -71,26 +38,8 @@ def proxy(tmp_path: Path) -> Iterator[str]:
         )
         for name in ("a", "b")
     }
-    nginx: subprocess.Popen[bytes] | None = None
-    try:
-        for server in servers.values():
-            server.start()
-        listen = free_port()
-        (tmp_path / "playground.conf").write_text(playground_conf({n: s.port for n, s in servers.items()}, listen))
-        (tmp_path / "nginx.conf").write_text(MAIN_CONF.format(tmp=tmp_path))
-        command = [NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
-        checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
-        assert checked.returncode == 0, checked.stderr
-        nginx = subprocess.Popen(command, stderr=subprocess.PIPE)
-        url = f"http://{HOST}:{listen}"
-        wait_for_health(url, nginx, seconds=15)
+    with running_proxy(tmp_path, servers) as url:
         yield url
-    finally:
-        if nginx is not None:
-            nginx.terminate()
-            nginx.wait(timeout=10)
-        for server in servers.values():
-            server.stop()
 
 
 def frame_after_a_step(url: str, epoch: int) -> dict[str, object]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Protocol
 
 from fastapi import APIRouter
 
 from app import __version__
-from app.api.deps import SettingsDep, StoreDep
-from app.api.schemas import DatasetInfo, Health, Limits, NamedChoice, Options
+from app.api.deps import RunsDep, SettingsDep, StoreDep
+from app.api.schemas import DatasetInfo, Health, Limits, NamedChoice, Options, StoreHealth
 from app.nn.activations import ACTIVATIONS
 from app.nn.features import FEATURES
 from app.nn.inits import INITS
@@ -59,9 +61,10 @@ def dataset_info() -> list[DatasetInfo]:
     return out
 
 
-@router.get("/health", response_model=Health, summary="Is the server up")
-async def health(store: StoreDep) -> Health:
-    return Health(version=__version__, sessions=len(store))
+@router.get("/health", response_model=Health, summary="Is the server up, and does its runs database answer")
+async def health(store: StoreDep, runs: RunsDep) -> Health:
+    status = await asyncio.to_thread(runs.status)
+    return Health(version=__version__, sessions=len(store), store=StoreHealth(**asdict(status)))
 
 
 @router.get("/options", response_model=Options, summary="Every choice and limit, for forms and clients")

@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Path, status
+from fastapi import APIRouter, Body, HTTPException, Path, status
 
 from app.api.deps import SESSION_NOT_FOUND, HostDep, Responses, RunsDep, SessionId, StoreDep
 from app.api.schemas import ModelDocument, NewRun, RunCreated, RunIn, SessionOut
 from app.serving.protocol import Host, SessionNotFound
-from app.serving.runs_store import Run, RunStore
+from app.serving.runs_store import Run, RunStore, StoreUnavailable
 from app.training.errors import FieldError, NotFound
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 session_router = APIRouter(prefix="/api/sessions", tags=["runs"])
 
 Slug = Annotated[str, Path(max_length=64, description="The slug returned when the run was saved")]
-NOT_FOUND: Responses = {404: {"description": "No saved run with that slug"}}
+UNAVAILABLE: Responses = {503: {"description": "The runs database does not answer; sessions go on training"}}
+NOT_FOUND: Responses = {404: {"description": "No saved run with that slug"}, **UNAVAILABLE}
+RETRY_SECONDS = 5
+T = TypeVar("T")
+
+
+async def in_store(call: Callable[..., T], *args: Any) -> T:
+    """``call`` on a thread, off the event loop; a database that does not answer is a 503."""
+    try:
+        return await asyncio.to_thread(call, *args)
+    except StoreUnavailable as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": str(RETRY_SECONDS)}) from None
 
 
 async def load_run(runs: RunStore, slug: str) -> Run:
-    run = await asyncio.to_thread(runs.get, slug)
+    run = await in_store(runs.get, slug)
     if run is None:
         raise NotFound("no saved run with that slug")
     return run
@@ -31,7 +43,7 @@ def run_document(run: Run) -> dict[str, Any]:
     return {**run.document, "run": {"slug": run.slug, "title": run.title, "created_at": run.created_at}}
 
 
-@router.post("", response_model=RunCreated, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=RunCreated, status_code=status.HTTP_201_CREATED, responses=UNAVAILABLE)
 async def save_run(body: RunIn, store: StoreDep, host: HostDep, runs: RunsDep) -> dict[str, str]:
     """Store the session's config, weights and history; the url opens it in the playground."""
     try:
@@ -45,7 +57,7 @@ async def save_run(body: RunIn, store: StoreDep, host: HostDep, runs: RunsDep) -
     "/{session_id}/runs",
     response_model=RunCreated,
     status_code=status.HTTP_201_CREATED,
-    responses=SESSION_NOT_FOUND,
+    responses={**SESSION_NOT_FOUND, **UNAVAILABLE},
 )
 async def save_session_run(
     session_id: SessionId, host: HostDep, runs: RunsDep, body: Annotated[NewRun | None, Body()] = None
@@ -57,7 +69,7 @@ async def save_session_run(
 
 async def save(host: Host, runs: RunStore, session_id: str, title: str) -> dict[str, str]:
     document = await host.query(session_id, "export")
-    run = await asyncio.to_thread(runs.save, title.strip(), document)
+    run = await in_store(runs.save, title.strip(), document)
     return {"slug": run.slug, "url": f"/r/{run.slug}"}
 
 
