@@ -170,7 +170,7 @@ def train(args: argparse.Namespace) -> int:
                 bar.update(1)
                 bar.set_postfix(loss=f"{session.metrics.train_loss:.4f}", refresh=False)
     seconds = time.perf_counter() - started
-    state = session.state()
+    state = session.state().to_dict()
     if args.export is not None:
         args.export.write_text(json.dumps(export_document(session)))
     if args.json:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from app.api.schemas import DOCUMENT_FORMAT, ModelDocument
+from app.outputs.document_schema import DOCUMENT_FORMAT, ModelDocument
 from app.training.errors import FieldError
 from app.training.history import History
 from app.training.session import Session
