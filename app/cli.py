@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from app import __version__
 from app.outputs.documents import export_document
+from app.outputs.wire import error_message
 from app.training.config import Config
 from app.training.session import Session
 
@@ -143,8 +144,7 @@ def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "config"
-        message = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}: {message}")
+        parts.append(f"{where}: {error_message(err)}")
     return "; ".join(parts)
 
 

@@ -1,6 +1,8 @@
-"""Pydantic bases for everything that crosses the wire."""
+"""Pydantic bases for everything that crosses the wire, and how its errors read."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,3 +18,7 @@ class WireIn(Wire):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
+
+def error_message(error: Any) -> str:
+    """A validation error's message in our validators' own words (pydantic prefixes them)."""
+    return str(error["msg"]).removeprefix("Value error, ")
