@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from app import __version__
 from app.outputs.documents import export_document
+from app.outputs.wire import error_message
 from app.training.config import Config
 from app.training.session import Session
 
@@ -147,8 +148,7 @@ def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "config"
-        message = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}: {message}")
+        parts.append(f"{where}: {error_message(err)}")
     return "; ".join(parts)
 
 
@@ -174,7 +174,7 @@ def train(args: argparse.Namespace) -> int:
                 bar.update(1)
                 bar.set_postfix(loss=f"{session.metrics.train_loss:.4f}", refresh=False)
     seconds = time.perf_counter() - started
-    state = session.state()
+    state = session.state().to_dict()
     if args.export is not None:
         args.export.write_text(json.dumps(export_document(session)))
     if args.json:

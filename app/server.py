@@ -24,6 +24,7 @@ from starlette.types import Scope
 from app import __version__
 from app.api.assets import asset_version, resource_dir, shared_plotly
 from app.api.routes import datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
+from app.outputs.wire import error_message
 from app.serving import allocator
 from app.serving.host import SessionHost
 from app.serving.postgres_runs import PostgresRunStore
@@ -44,10 +45,7 @@ A session id is a bearer capability: whoever holds it may drive the session."""
 
 def _errors(errors: list[Any], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Field path, message and type only: inputs are never echoed (they may hold NaN)."""
-    return [
-        {"loc": [*prefix, *err["loc"]], "msg": err["msg"].removeprefix("Value error, "), "type": err["type"]}
-        for err in errors
-    ]
+    return [{"loc": [*prefix, *err["loc"]], "msg": error_message(err), "type": err["type"]} for err in errors]
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -44,10 +44,12 @@ class MLP:
         self.grads = np.zeros_like(self.params)
         self._pairs: list[tuple[Array, Array]] = [(self.params, self.grads)]
         self.layers: list[Dense] = []
+        self._slices: list[tuple[slice, slice]] = []
         w_at, b_at = 0, self.n_weights
         for k, (fan_in, fan_out) in enumerate(shapes):
             w = slice(w_at, w_at + fan_in * fan_out)
             b = slice(b_at, b_at + fan_out)
+            self._slices.append((w, b))
             hidden = k < len(shapes) - 1
             self.layers.append(
                 Dense(
@@ -92,6 +94,10 @@ class MLP:
     def parameters(self) -> list[tuple[Array, Array]]:
         """(parameter, gradient) pairs for an optimizer: one flat pair."""
         return self._pairs
+
+    def layer_slices(self) -> list[tuple[slice, slice]]:
+        """Per layer, where its weights (row-major) and its biases sit in ``params`` and ``grads``."""
+        return self._slices
 
     def zero_grad(self) -> None:
         self.grads[:] = 0.0

@@ -28,11 +28,10 @@ def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> 
     params = model.params
     layers: list[dict[str, object]] = []
     errors: list[float] = []
-    w_at, b_at = 0, model.n_weights
-    for k, layer in enumerate(model.layers):
+    for k, (layer, (w, b)) in enumerate(zip(model.layers, model.layer_slices(), strict=True)):
         fan_in, fan_out = layer.W.shape
         names = [f"W[{i},{j}]" for i in range(fan_in) for j in range(fan_out)] + [f"b[{j}]" for j in range(fan_out)]
-        where = np.concatenate([np.arange(w_at, w_at + layer.W.size), np.arange(b_at, b_at + fan_out)])
+        where = np.r_[w, b]
         pick = np.unique(np.linspace(0, len(where) - 1, min(per_layer, len(where))).round().astype(int))
         numeric = np.empty(len(pick))
         for n, p in enumerate(pick):
@@ -60,7 +59,6 @@ def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> 
                 ],
             }
         )
-        w_at, b_at = w_at + layer.W.size, b_at + fan_out
     session.full_gradient()  # leave the analytic gradient in place, not the last probe's
     return {
         "epsilon": eps,

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from app.api.schemas import DOCUMENT_FORMAT, ModelDocument
+from app.outputs.document_schema import DOCUMENT_FORMAT, ModelDocument
 from app.training.errors import FieldError
 from app.training.history import History
 from app.training.session import Session
@@ -61,8 +61,7 @@ def session_from_document(document: dict[str, Any] | ModelDocument) -> Session:
             ("layers",), f"the config builds {len(model.layers)} layers, the document has {len(doc.layers)}"
         )
     params = np.empty_like(model.params)
-    w_at, b_at = 0, model.n_weights
-    for k, (given, layer) in enumerate(zip(doc.layers, model.layers, strict=True)):
+    for k, (given, layer, (w, b)) in enumerate(zip(doc.layers, model.layers, model.layer_slices(), strict=True)):
         try:
             weights = np.asarray(given.weights, dtype=np.float64)
         except ValueError:
@@ -72,9 +71,8 @@ def session_from_document(document: dict[str, Any] | ModelDocument) -> Session:
             raise FieldError(("layers", k, "weights"), f"expected {layer.fan_in} rows of {layer.fan_out}")
         if biases.shape != layer.b.shape:
             raise FieldError(("layers", k, "biases"), f"expected {layer.fan_out} values")
-        params[w_at : w_at + weights.size] = weights.ravel()
-        params[b_at : b_at + biases.size] = biases
-        w_at, b_at = w_at + weights.size, b_at + biases.size
+        params[w] = weights.ravel()
+        params[b] = biases
     history = History.from_list([r.model_dump() for r in doc.history])
     session.load_weights(params, history, epoch=doc.state.epoch, step=doc.state.step)
     return session

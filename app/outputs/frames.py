@@ -10,7 +10,7 @@ is per watcher and tiny. ``assemble`` joins them without re-encoding the body.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,8 @@ import orjson
 
 from app.outputs.maps import session_frame_maps
 from app.training.history import Record
-from app.training.session import Session, SessionState
+from app.training.metrics import SessionState
+from app.training.session import Session
 
 TAIL_LIMIT = 64
 
@@ -52,9 +53,7 @@ def weights_json(session: Session) -> str:
 
 def state_view(session: Session, playing: bool) -> SessionState:
     state = session.state()
-    if playing and state["status"] == "ready":
-        state["status"] = "training"
-    return state
+    return replace(state, status="training") if playing and state.status == "ready" else state
 
 
 def _dumps(value: Any) -> str:
@@ -74,7 +73,7 @@ def body(session: Session, maps: MapSettings, version: int, config_version: int,
     layers = ",".join(_with_data(layer) for layer in units)
     return (
         f'{{"version":{version},"config_version":{config_version},'
-        f'"state":{_dumps(state_view(session, playing))},'
+        f'"state":{_dumps(state_view(session, playing).to_dict())},'
         f'"boundary":{_with_data(boundary)},'
         f'"neurons":{{"resolution":{maps.neurons},"layers":[{layers}]}},'
         f'"weights":{weights_json(session)}}}'

@@ -9,8 +9,12 @@ hundred kilobytes and still spans the whole run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, Protocol, TypeVar
+
+from pydantic import Field
+
+from app.training.metrics import Progress
 
 
 class HasEpoch(Protocol):
@@ -72,24 +76,16 @@ class Thinned(Generic[T]):
 
 
 @dataclass(frozen=True)
-class Record:
-    epoch: int
-    step: int
-    train_loss: float
-    test_loss: float | None
-    train_accuracy: float | None
-    test_accuracy: float | None
-    learning_rate: float
-    penalty: float
+class Record(Progress):
+    """One epoch's end: its metrics and the learning rate it ended with."""
 
-    def to_dict(self) -> dict[str, float | int | None]:
-        return asdict(self)
+    learning_rate: Annotated[float, Field(description="The scheduled learning rate at the epoch's end.")]
 
 
 class History(Thinned[Record]):
     """Per-epoch numbers: losses, accuracies, learning rate, penalty."""
 
-    def to_list(self) -> list[dict[str, float | int | None]]:
+    def to_list(self) -> list[dict[str, Any]]:
         return [r.to_dict() for r in self.records]
 
     @classmethod

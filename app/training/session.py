@@ -6,24 +6,14 @@ the server wraps it with locks and streams its frames.
 
 Reproducibility: the data come from the data seed, the weights and batch
 order from the run seed, each through its own SeedSequence stream, so the
-same config gives bit-identical numbers.
-
-Divergence: after every step the parameters are checked to be finite (one
-sum over the flat buffer), and every evaluation checks the losses: a loss
-that is not finite, or that climbs above DIVERGENCE_FACTOR times the larger
-of its starting value and the loss of an all-zero output, has diverged (with
-tanh or sigmoid units a too-large learning rate saturates the network and the
-loss jumps far above chance without ever overflowing). On a failure the
-session goes back to its last healthy evaluation (weights, counters and
-numbers), clears the optimizer's state and reports "diverged"; nothing
-non-finite ever leaves it.
+same config gives bit-identical numbers. A run that diverges goes back to its
+last healthy evaluation (see app.training.divergence).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import Literal
 
 import numpy as np
 
@@ -35,77 +25,17 @@ from app.nn.losses import make_loss
 from app.nn.model import MLP
 from app.nn.optimizers import make_optimizer
 from app.nn.schedules import Schedule
+from app.training.checkpoints import HEALTH_EVERY, Checkpoint, Checkpoints, HealthRecord
 from app.training.config import Config, rebuild_needed
+from app.training.divergence import WEIGHTS_NOT_FINITE, Snapshot, diverged_message, failure, loss_ceiling
 from app.training.errors import FieldError
 from app.training.history import History, Record, Thinned
+from app.training.metrics import Metrics, SessionState, Status
 from app.training.split import Split, load_split
 
-Status = Literal["ready", "training", "diverged"]
 Unit = Literal["batch", "epoch"]
 
 MAX_STEPS = 100_000
-DIVERGENCE_FACTOR = 3.0
-HEALTH_EVERY = 10  # epochs between gradient-health records
-CHECKPOINT_BYTES = 1_000_000  # per session, for rewinding
-
-
-class SessionState(TypedDict):
-    """Where a session stands: counters, the latest metrics and its status."""
-
-    epoch: int
-    step: int
-    train_loss: float
-    test_loss: float | None
-    train_accuracy: float | None
-    test_accuracy: float | None
-    penalty: float
-    total_loss: float
-    learning_rate: float
-    status: Status
-    message: str
-    best_epoch: int | None
-    best_test_loss: float | None
-
-
-@dataclass(frozen=True)
-class Metrics:
-    train_loss: float
-    test_loss: float | None
-    train_accuracy: float | None
-    test_accuracy: float | None
-    penalty: float
-
-    @property
-    def finite(self) -> bool:
-        values = (self.train_loss, self.test_loss, self.penalty)
-        return all(v is None or math.isfinite(v) for v in values)
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """Everything needed to continue a run from an epoch exactly as it went on."""
-
-    epoch: int
-    step: int
-    params: Array
-    metrics: Metrics
-    optimizer: dict[str, object]
-    batch_rng: dict[str, object]
-
-
-@dataclass(frozen=True)
-class HealthRecord:
-    epoch: int
-    layers: list[LayerHealth]
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    params: Array
-    metrics: Metrics
-    epoch: int
-    step: int
-    cursor: int
 
 
 class Session:
@@ -161,22 +91,14 @@ class Session:
         self._xs = self._x_train
         self._ts = self._t_train
         self.history = History()
-        per_checkpoint = self.model.params.nbytes * 3
-        self.checkpoints: Thinned[Checkpoint] = Thinned(max(4, min(200, CHECKPOINT_BYTES // per_checkpoint)))
         self.health: Thinned[HealthRecord] = Thinned(500)
         self.status = "ready"
         self.message = ""
         self.metrics = self.evaluate()
-        self._set_loss_ceiling()
-        self._snapshot = self._take_snapshot()
-        start = self._checkpoint()
-        self.checkpoints.add(start)
-        self.best: Checkpoint | None = start if start.metrics.test_loss is not None else None
-
-    def _set_loss_ceiling(self) -> None:
         zero = np.zeros((self.n_train, self.loss.outputs))
-        reference = max(self.metrics.train_loss, self.loss.value(zero, self._t_train))
-        self.loss_ceiling = DIVERGENCE_FACTOR * reference if math.isfinite(reference) else math.inf
+        self.loss_ceiling = loss_ceiling(self.metrics.train_loss, self.loss.value(zero, self._t_train))
+        self._snapshot = self._take_snapshot()
+        self.checkpoints = Checkpoints(self._checkpoint())
 
     def reset(self) -> None:
         """The weights the run started with, and the same data: as if just created."""
@@ -270,7 +192,7 @@ class Session:
             optimizer.step(pairs, lr)
             self.step_count += 1
             if not isfinite(total(params)):
-                self._diverge("a weight became infinite or NaN")
+                self._diverge(WEIGHTS_NOT_FINITE)
                 return False
             if e < n:
                 self._cursor = e
@@ -284,14 +206,9 @@ class Session:
     def _record(self, append: bool) -> bool:
         """Evaluate; keep a snapshot if finite, else roll back. Appends to history at epoch ends."""
         metrics = self.evaluate()
-        if not metrics.finite:
-            self._diverge("the loss became infinite or NaN")
-            return False
-        if metrics.train_loss > self.loss_ceiling:
-            self._diverge(
-                f"the training loss rose to {metrics.train_loss:.3g}, "
-                f"over {DIVERGENCE_FACTOR:g} times its starting level"
-            )
+        why = failure(metrics, self.loss_ceiling)
+        if why is not None:
+            self._diverge(why)
             return False
         self.metrics = metrics
         self._snapshot = self._take_snapshot()
@@ -301,12 +218,8 @@ class Session:
                 Record(
                     epoch=self.epoch,
                     step=self.step_count,
-                    train_loss=metrics.train_loss,
-                    test_loss=metrics.test_loss,
-                    train_accuracy=metrics.train_accuracy,
-                    test_accuracy=metrics.test_accuracy,
+                    **vars(metrics),
                     learning_rate=self.learning_rate,
-                    penalty=metrics.penalty,
                 )
             )
         return True
@@ -323,12 +236,7 @@ class Session:
 
     def _log_epoch(self) -> None:
         """At an epoch's end: the best weights so far, a checkpoint, gradient health."""
-        test_loss = self.metrics.test_loss
-        best = self.best
-        if test_loss is not None and (best is None or test_loss < (best.metrics.test_loss or math.inf)):
-            self.best = self._checkpoint()
-        if self.checkpoints.wants(self.epoch):
-            self.checkpoints.add(self.best if self.best and self.best.epoch == self.epoch else self._checkpoint())
+        self.checkpoints.epoch_ended(self.epoch, self.metrics.test_loss, self._checkpoint)
         if self.epoch % HEALTH_EVERY == 0 and self.health.wants(self.epoch):
             self.health.add(HealthRecord(self.epoch, self.layer_health()))
 
@@ -343,7 +251,7 @@ class Session:
         Later history, checkpoints and health go; with the settings unchanged the
         run then repeats exactly what it did before.
         """
-        target = self.best if epoch is None else self.checkpoints.at(epoch)
+        target = self.checkpoints.best if epoch is None else self.checkpoints.at(epoch)
         if target is None:
             what = "no epoch with a test loss yet" if epoch is None else f"no checkpoint at epoch {epoch}"
             raise FieldError(("epoch",), what)
@@ -352,10 +260,9 @@ class Session:
         self._batch_rng.bit_generator.state = target.batch_rng
         self.epoch, self.step_count, self._cursor = target.epoch, target.step, 0
         self.metrics = target.metrics
-        for log in (self.history, self.checkpoints, self.health):
-            log.truncate_after(target.epoch)
-        if self.best is not None and self.best.epoch > target.epoch:
-            self.best = target
+        self.history.truncate_after(target.epoch)
+        self.health.truncate_after(target.epoch)
+        self.checkpoints.rewind(target)
         self.status, self.message = "ready", ""
         self._snapshot = self._take_snapshot()
 
@@ -382,8 +289,8 @@ class Session:
                 penalty=regularizers.penalty(reg.kind, reg.rate, self.model.weights),
             )
 
-    def _take_snapshot(self) -> _Snapshot:
-        return _Snapshot(self.model.params.copy(), self.metrics, self.epoch, self.step_count, self._cursor)
+    def _take_snapshot(self) -> Snapshot:
+        return Snapshot(self.model.params.copy(), self.metrics, self.epoch, self.step_count, self._cursor)
 
     def _diverge(self, why: str) -> None:
         failed_epoch, failed_step = self.epoch, self.step_count
@@ -394,30 +301,23 @@ class Session:
         self.epoch, self.step_count, self._cursor = snap.epoch, snap.step, snap.cursor
         self.history.truncate_after(self.epoch)
         self.status = "diverged"
-        self.message = (
-            f"Training diverged at epoch {failed_epoch} (step {failed_step}): {why}. "
-            f"The weights were restored from epoch {self.epoch}. Try a smaller learning rate."
-        )
+        self.message = diverged_message(failed_epoch, failed_step, why, self.epoch)
 
     # ---- views ------------------------------------------------------------------------
 
     def state(self) -> SessionState:
-        m = self.metrics
-        return {
-            "epoch": self.epoch,
-            "step": self.step_count,
-            "train_loss": m.train_loss,
-            "test_loss": m.test_loss,
-            "train_accuracy": m.train_accuracy,
-            "test_accuracy": m.test_accuracy,
-            "penalty": m.penalty,
-            "total_loss": m.train_loss + m.penalty,
-            "learning_rate": self.learning_rate,
-            "status": self.status,
-            "message": self.message,
-            "best_epoch": None if self.best is None else self.best.epoch,
-            "best_test_loss": None if self.best is None else self.best.metrics.test_loss,
-        }
+        m, best = self.metrics, self.checkpoints.best
+        return SessionState(
+            epoch=self.epoch,
+            step=self.step_count,
+            **vars(m),
+            total_loss=m.train_loss + m.penalty,
+            learning_rate=self.learning_rate,
+            status=self.status,
+            message=self.message,
+            best_epoch=None if best is None else best.epoch,
+            best_test_loss=None if best is None else best.metrics.test_loss,
+        )
 
     def scores(self, points: Array) -> Array:
         """Raw output scores for 2-D points (n, 2), float64."""
@@ -476,9 +376,7 @@ class Session:
             self.history = history
         self.epoch, self.step_count = epoch, step
         self._snapshot = self._take_snapshot()
-        start = self._checkpoint()
-        self.checkpoints.records = [start]
-        self.best = start if start.metrics.test_loss is not None else None
+        self.checkpoints = Checkpoints(self._checkpoint())
 
     def __repr__(self) -> str:
         return f"Session({self.config.dataset.name}, {self.model!r}, epoch {self.epoch})"

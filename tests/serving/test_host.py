@@ -134,9 +134,9 @@ def test_step_trains_and_reset_goes_back(hosted: Hosted) -> None:
     async def test(host: SessionHost) -> None:
         await host.create("a", CONFIG)
         state = await host.step("a", 2, "epoch")
-        assert state["epoch"] == 2
+        assert state.epoch == 2
         state = await host.step("a", 1, "batch")
-        assert state["step"] == 2 * 5 + 1
+        assert state.step == 2 * 5 + 1
         assert (await host.reset("a"))["state"]["step"] == 0
         await host.step("a", 3, "epoch")
         assert (await host.go_back("a", 1))["state"]["epoch"] == 1

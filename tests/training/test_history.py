@@ -6,7 +6,16 @@ from app.training.history import History, Record
 
 
 def rec(epoch: int) -> Record:
-    return Record(epoch, epoch * 10, 1.0 / epoch, None, None, None, 0.1, 0.0)
+    return Record(
+        epoch=epoch,
+        step=epoch * 10,
+        train_loss=1.0 / epoch,
+        test_loss=None,
+        train_accuracy=None,
+        test_accuracy=None,
+        penalty=0.0,
+        learning_rate=0.1,
+    )
 
 
 def test_thinning_keeps_size_bounded_and_spans_the_run() -> None:

@@ -30,17 +30,17 @@ def number(value: float | None) -> float:
 @pytest.mark.parametrize("gate", ["and", "or"])
 def test_linear_model_solves_and_or(gate: str) -> None:
     s = trained(100, dataset={"name": gate}, hidden_layers=[], optimizer={"learning_rate": 0.1})
-    assert number(s.state()["test_accuracy"]) >= 0.99
+    assert number(s.state().test_accuracy) >= 0.99
 
 
 def test_linear_model_cannot_solve_xor() -> None:
     s = trained(200, dataset={"name": "xor"}, hidden_layers=[], optimizer={"learning_rate": 0.1})
-    assert number(s.state()["test_accuracy"]) <= 0.75
+    assert number(s.state().test_accuracy) <= 0.75
 
 
 def test_one_hidden_layer_of_four_tanh_units_solves_xor() -> None:
     s = trained(300, dataset={"name": "xor"}, hidden_layers=[4], activation="tanh", optimizer={"learning_rate": 0.1})
-    assert number(s.state()["test_accuracy"]) >= 0.97
+    assert number(s.state().test_accuracy) >= 0.97
 
 
 def test_three_arm_spiral_with_adam() -> None:
@@ -52,17 +52,17 @@ def test_three_arm_spiral_with_adam() -> None:
     )
     for _ in range(10):
         s.step(50, "epoch")
-        if number(s.state()["train_accuracy"]) >= 0.95:
+        if number(s.state().train_accuracy) >= 0.95:
             break
     assert s.epoch <= 500
-    assert number(s.state()["train_accuracy"]) >= 0.95
+    assert number(s.state().train_accuracy) >= 0.95
 
 
 def test_regression_plane() -> None:
     s = trained(100, dataset={"name": "plane"}, hidden_layers=[], optimizer={"learning_rate": 0.01})
     assert s.config.loss == "mse"
-    assert number(s.state()["test_loss"]) < 0.01
-    assert s.state()["train_accuracy"] is None
+    assert number(s.state().test_loss) < 0.01
+    assert s.state().train_accuracy is None
 
 
 def test_same_config_and_seed_give_identical_history() -> None:
@@ -100,10 +100,10 @@ def test_learning_rate_ten_diverges_without_nan(activation: str) -> None:
     s = make_session(dataset={"name": "spiral"}, activation=activation, optimizer={"learning_rate": 10.0})
     s.step(200, "epoch")
     state = s.state()
-    assert state["status"] == "diverged"
-    assert "diverged" in state["message"] and "learning rate" in state["message"]
+    assert state.status == "diverged"
+    assert "diverged" in state.message and "learning rate" in state.message
     everything = {
-        "state": state,
+        "state": state.to_dict(),
         "history": s.history.to_list(),
         "document": export_document(s),
         "network": network(s, gradients=True),
@@ -177,7 +177,7 @@ def test_live_changes_keep_weights_structural_changes_rebuild() -> None:
     live = Config.model_validate({"optimizer": {"learning_rate": 0.1}, "regularization": {"kind": "l2", "rate": 0.01}})
     assert s.reconfigure(live) is False
     assert np.array_equal(s.model.params, params) and s.epoch == 2
-    assert s.state()["learning_rate"] == 0.1 and s.state()["penalty"] > 0
+    assert s.state().learning_rate == 0.1 and s.state().penalty > 0
     assert s.reconfigure(Config.model_validate({"hidden_layers": [3]})) is True
     assert s.epoch == 0 and s.model.sizes == [2, 3, 1]
 
@@ -185,8 +185,8 @@ def test_live_changes_keep_weights_structural_changes_rebuild() -> None:
 def test_penalty_is_reported_apart_and_summed() -> None:
     s = trained(5, regularization={"kind": "l1", "rate": 0.01})
     state = s.state()
-    assert state["penalty"] > 0
-    assert state["total_loss"] == pytest.approx(state["train_loss"] + state["penalty"])
+    assert state.penalty > 0
+    assert state.total_loss == pytest.approx(state.train_loss + state.penalty)
 
 
 def test_l1_zeroes_more_weights_than_l2() -> None:
@@ -199,7 +199,7 @@ def test_l1_zeroes_more_weights_than_l2() -> None:
 
 def test_schedule_changes_the_learning_rate() -> None:
     s = trained(10, schedule={"name": "step", "every": 5, "factor": 0.5})
-    assert s.state()["learning_rate"] == pytest.approx(0.03 * 0.25)
+    assert s.state().learning_rate == pytest.approx(0.03 * 0.25)
     rates = [r.learning_rate for r in s.history.records]
     assert rates[0] == pytest.approx(0.03) and rates[-1] == pytest.approx(0.0075)
 
@@ -221,7 +221,7 @@ def test_custom_points_train_and_split_stably() -> None:
     # Adding a point never moves the points already placed between the sets.
     assert np.array_equal(grown.split.train_points[: len(s.split.train_points)], s.split.train_points)
     s.step(50, "epoch")
-    assert s.state()["train_accuracy"] == 1.0
+    assert s.state().train_accuracy == 1.0
 
 
 def test_multiclass_predictions_are_distributions() -> None:
@@ -235,7 +235,7 @@ def test_history_is_per_epoch() -> None:
     s = trained(7)
     assert [r.epoch for r in s.history.records] == list(range(1, 8))
     last = s.history.records[-1]
-    assert last.train_loss == s.state()["train_loss"]
+    assert last.train_loss == s.state().train_loss
     assert last.step == s.step_count
 
 
@@ -278,10 +278,10 @@ def test_early_stopping_restores_the_lowest_test_loss() -> None:
     s.step(300, "epoch")
     lowest = min(number(r.test_loss) for r in s.history.records)
     state = s.state()
-    assert state["best_test_loss"] == lowest and number(state["best_epoch"]) < 300
-    assert number(s.state()["test_loss"]) > lowest  # it overfitted
+    assert state.best_test_loss == lowest and number(state.best_epoch) < 300
+    assert number(s.state().test_loss) > lowest  # it overfitted
     s.go_back()
-    assert s.state()["test_loss"] == lowest and s.epoch == state["best_epoch"]
+    assert s.state().test_loss == lowest and s.epoch == state.best_epoch
 
 
 def test_health_is_logged_every_ten_epochs() -> None:

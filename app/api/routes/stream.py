@@ -30,6 +30,7 @@ from app.api.schemas import (
     SubscribeMessage,
 )
 from app.outputs.frames import MapSettings
+from app.outputs.wire import error_message
 from app.serving.protocol import SessionNotFound
 from app.serving.session_store import SessionStore
 from app.training.errors import FieldError, NotFound
@@ -60,7 +61,7 @@ def describe(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])
-        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}" if where else err["msg"])
+        parts.append(f"{where}: {error_message(err)}" if where else err["msg"])
     return "; ".join(parts)
 
 

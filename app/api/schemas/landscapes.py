@@ -1,0 +1,36 @@
+"""Loss landscapes of one-weight models: the surface and a descent path over it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from app.outputs.wire import Wire, WireIn
+
+Bound = Annotated[float, Field(ge=-100.0, le=100.0)]
+
+
+class LandscapeIn(WireIn):
+    samples: int = Field(100, ge=5, le=2000)
+    noise: float = Field(0.2, ge=0.0, le=1.0)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    learning_rate: float = Field(0.5, gt=0.0, le=100.0)
+    steps: int = Field(60, ge=0, le=5000)
+    start: tuple[Annotated[float, Field(ge=-50, le=50)], Annotated[float, Field(ge=-50, le=50)]] = Field(
+        (-4.0, -3.0), description="(b, w) where descent starts."
+    )
+    resolution: int = Field(61, ge=5, le=201)
+    extent: tuple[Bound, Bound, Bound, Bound] = Field(
+        (-6.0, 6.0, -5.0, 7.0), description="b from, b to, w from, w to; each in -100..100."
+    )
+
+
+class LandscapeOut(Wire):
+    kind: Literal["logistic", "linear"]
+    b: list[float]
+    w: list[float]
+    loss: list[list[float]] = Field(description="Rows follow w, columns b.")
+    path: list[tuple[float, float, float]] = Field(description="(b, w, loss) per step, the start first.")
+    minimum: tuple[float, float, float] | None = Field(None, description="Linear only: the closed-form (b*, w*, L*).")
+    points: list[tuple[float, float]] = Field(description="The 1-D data, (x, y).")

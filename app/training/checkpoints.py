@@ -1,0 +1,61 @@
+"""Checkpoints: the epochs a run can go back to, the best of them, and gradient health.
+
+A checkpoint holds everything needed to continue from its epoch exactly as the
+run went on: weights, counters, metrics, optimizer state and batch order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.nn.arrays import Array
+from app.nn.diagnostics import LayerHealth
+from app.training.history import Thinned
+from app.training.metrics import Metrics
+
+HEALTH_EVERY = 10  # epochs between gradient-health records
+CHECKPOINT_BYTES = 1_000_000  # per session, for rewinding
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Everything needed to continue a run from an epoch exactly as it went on."""
+
+    epoch: int
+    step: int
+    params: Array
+    metrics: Metrics
+    optimizer: dict[str, object]
+    batch_rng: dict[str, object]
+
+
+@dataclass(frozen=True)
+class HealthRecord:
+    epoch: int
+    layers: list[LayerHealth]
+
+
+class Checkpoints(Thinned[Checkpoint]):
+    """A bounded, evenly thinned set of checkpoints, and the one with the lowest test loss."""
+
+    def __init__(self, start: Checkpoint) -> None:
+        # Each checkpoint holds the weights and up to two optimizer buffers of the same size.
+        super().__init__(max(4, min(200, CHECKPOINT_BYTES // (3 * start.params.nbytes))))
+        self.records = [start]
+        self.best: Checkpoint | None = start if start.metrics.test_loss is not None else None
+
+    def epoch_ended(self, epoch: int, test_loss: float | None, make: Callable[[], Checkpoint]) -> None:
+        """Keep the epoch if it is the best so far or the thinning wants it; ``make`` at most once."""
+        best = self.best
+        if test_loss is not None and (best is None or test_loss < (best.metrics.test_loss or math.inf)):
+            self.best = best = make()
+        if self.wants(epoch):
+            self.add(best if best is not None and best.epoch == epoch else make())
+
+    def rewind(self, target: Checkpoint) -> None:
+        """Forget what came after ``target``: the run continues from it."""
+        self.truncate_after(target.epoch)
+        if self.best is not None and self.best.epoch > target.epoch:
+            self.best = target
