@@ -2,19 +2,16 @@
 // turns what the user changes into partial configs (patches) for the app.
 
 import { classColor, featurePixels, paintCanvas } from "./colors.js";
-import { FEATURE_LABELS } from "./network.js";
+import { $ } from "./helpers.js";
+import { LEARNING_RATES, MENUS, REGULARIZATION_RATES, choices, names } from "./options.js";
 
-export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
-export const REGULARIZATION_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const KNOB_LABELS = { momentum: "momentum", beta1: "β₁", beta2: "β₂", rho: "ρ", epsilon: "ε", every: "every", factor: "factor", period: "period", min_learning_rate: "min rate" };
 
-const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
-
-function fillSelect(select, choices) {
+function fillSelect(select, rows) {
   select.replaceChildren(
-    ...choices.map(({ value, label }) => {
+    ...rows.map(({ name, label }) => {
       const option = document.createElement("option");
-      option.value = String(value);
+      option.value = String(name);
       option.textContent = label;
       return option;
     }),
@@ -43,14 +40,9 @@ export class Controls {
 
   build(options) {
     this.options = options;
-    fillSelect($("activation"), options.activations.map((a) => ({ value: a, label: a.replace("_", " ") })));
-    fillSelect($("loss"), options.losses.map((l) => ({ value: l.name, label: l.label })));
-    fillSelect($("optimizer"), options.optimizers.map((o) => ({ value: o.name, label: o.label })));
-    fillSelect($("learning-rate"), LEARNING_RATES.map((r) => ({ value: r, label: String(r) })));
-    fillSelect($("schedule"), options.schedules.map((s) => ({ value: s.name, label: s.label })));
-    fillSelect($("regularization"), options.regularization.map((r) => ({ value: r, label: r === "none" ? "none" : r.toUpperCase() })));
-    fillSelect($("regularization-rate"), REGULARIZATION_RATES.map((r) => ({ value: r, label: String(r) })));
-    fillSelect($("init"), options.inits.map((i) => ({ value: i, label: i })));
+    for (const [id, key, label] of MENUS) fillSelect($(id), choices(options[key], label));
+    fillSelect($("learning-rate"), choices(LEARNING_RATES.map(String)));
+    fillSelect($("regularization-rate"), choices(REGULARIZATION_RATES.map(String)));
 
     const on = (id, event, make) => $(id).addEventListener(event, () => this.onPatch(make($(id))));
     on("activation", "change", (el) => ({ activation: el.value }));
@@ -73,7 +65,7 @@ export class Controls {
       this.onPatch({ dataset: { seed: Math.floor(Math.random() * 100000) } }),
     );
 
-    this.buildFeatures(options.features);
+    this.buildFeatures(choices(options.features));
     for (const id of ["show-test", "discretize", "palette"]) $(id).addEventListener("change", () => this.onView());
     $("eraser").addEventListener("change", () => this.drawSwatches());
   }
@@ -89,18 +81,18 @@ export class Controls {
   buildFeatures(features) {
     const box = $("features");
     box.replaceChildren(
-      ...features.map(({ name }) => {
+      ...features.map(({ name, label }) => {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "feature";
         button.dataset.feature = name;
         button.setAttribute("data-testid", `feature-${name}`);
-        button.title = `Feed ${FEATURE_LABELS[name] || name} to the network`;
+        button.title = `Feed ${label} to the network`;
         const canvas = document.createElement("canvas");
         paintCanvas(canvas, featurePixels(name, 20), 20);
-        const label = document.createElement("span");
-        label.textContent = FEATURE_LABELS[name] || name;
-        button.append(canvas, label);
+        const text = document.createElement("span");
+        text.textContent = label;
+        button.append(canvas, text);
         button.addEventListener("click", () => this.toggleFeature(name));
         return button;
       }),
@@ -112,7 +104,7 @@ export class Controls {
     if (on.has(name)) on.delete(name);
     else on.add(name);
     if (!on.size) return;
-    const order = this.options.features.map((f) => f.name);
+    const order = names(this.options.features);
     this.onPatch({ features: order.filter((f) => on.has(f)) });
   }
 
@@ -166,18 +158,18 @@ export class Controls {
     $("add-layer").disabled = config.hidden_layers.length >= this.options.limits.max_hidden_layers;
     $("remove-layer").disabled = config.hidden_layers.length === 0;
     $("loss").querySelector('option[value="hinge"]').disabled = (ds.classes || 2) > 2 || ds.classes === null;
-    this.knobs("optimizer-knobs", this.options.optimizers.find((o) => o.name === opt.name), opt, "optimizer");
-    this.knobs("schedule-knobs", this.options.schedules.find((s) => s.name === config.schedule.name), config.schedule, "schedule");
+    this.knobs("optimizer-knobs", choices(this.options.optimizers).find((o) => o.name === opt.name), opt, "optimizer");
+    this.knobs("schedule-knobs", choices(this.options.schedules).find((s) => s.name === config.schedule.name), config.schedule, "schedule");
     this.drawSwatches();
   }
 
   knobs(id, choice, values, section) {
     const box = $(id);
-    const names = (choice ? choice.knobs : []).filter((k) => k !== "learning_rate");
+    const knobs = (choice ? choice.knobs : []).filter((k) => k !== "learning_rate");
     const current = [...box.querySelectorAll("input")].map((i) => i.name).join();
-    if (current !== names.join()) {
+    if (current !== knobs.join()) {
       box.replaceChildren(
-        ...names.map((name) => {
+        ...knobs.map((name) => {
           const label = document.createElement("label");
           label.textContent = `${KNOB_LABELS[name] || name} `;
           const input = document.createElement("input");

@@ -8,20 +8,13 @@ import { unitBytes } from "./frames.js";
 const SVG = "http://www.w3.org/2000/svg";
 const LINKS_PER_LAYER = 256; // bigger layers show their strongest connections
 const FEATURE_RESOLUTION = 20;
-export const FEATURE_LABELS = {
-  x1: "x₁",
-  x2: "x₂",
-  x1_squared: "x₁²",
-  x2_squared: "x₂²",
-  x1_times_x2: "x₁x₂",
-  sin_x1: "sin x₁",
-  sin_x2: "sin x₂",
-};
 
 export class NetworkDiagram {
-  constructor(element, handlers = {}) {
+  // labels: name -> label of each input feature, shown when hovered.
+  constructor(element, handlers = {}, labels = {}) {
     this.el = element;
     this.handlers = handlers;
+    this.labels = labels;
     this.palette = "classic";
     this.shape = null;
     this.weights = null;
@@ -61,7 +54,7 @@ export class NetworkDiagram {
     div.append(canvas);
     if (kind === "input") {
       const name = this.features[unit];
-      div.title = FEATURE_LABELS[name] || name;
+      div.title = this.labels[name] || name;
       div.dataset.feature = name;
     }
     div.addEventListener("mouseenter", () => this.handlers.onHoverNode?.(this.describeNode(div)));

@@ -64,11 +64,6 @@ export function setPath(obj, path, value) {
   return obj;
 }
 
-function formatNumber(x) {
-  // Shortest text that reads back as the same number.
-  return String(x);
-}
-
 function encodeValue(kind, value, config) {
   switch (kind) {
     case "bool":
@@ -81,7 +76,7 @@ function encodeValue(kind, value, config) {
       return value.map((p, i) => `${round2(p[0])},${round2(p[1])},${labels[i]}`).join(",");
     }
     default:
-      return formatNumber(value);
+      return String(value); // the shortest text that reads back as the same number
   }
 }
 

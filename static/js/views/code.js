@@ -1,11 +1,10 @@
 // Export as code: the trained model as a short runnable NumPy script or a PyTorch snippet.
 
-import { api } from "../api.js";
-import { el } from "../dom.js";
+import { el } from "../helpers.js";
 
 export class CodeView {
-  constructor(app, root) {
-    this.app = app;
+  constructor(context, root) {
+    this.context = context;
     this.root = root;
     this.pre = el("pre", { testid: "code-text" });
     this.download = el("a", { testid: "code-download", download: "model.py" }, "Download");
@@ -32,8 +31,8 @@ export class CodeView {
   async load(kind) {
     this.kind = kind;
     try {
-      this.pre.textContent = await api.code(this.app.sessionId, kind);
-      this.download.href = `/api/sessions/${encodeURIComponent(this.app.sessionId)}/export/${kind}`;
+      this.pre.textContent = await this.context.api.code(this.context.sessionId, kind);
+      this.download.href = `/api/sessions/${encodeURIComponent(this.context.sessionId)}/export/${kind}`;
       this.download.setAttribute("download", `model_${kind}.py`);
     } catch (err) {
       this.pre.textContent = err.message;

@@ -1,12 +1,10 @@
 // Linear collapse: with the linear activation, the whole network is one x W + b.
 
-import { api } from "../api.js";
-import { el, formatNumber } from "../dom.js";
-import { FEATURE_LABELS } from "../network.js";
+import { el, formatNumber } from "../helpers.js";
 
 export class CollapseView {
-  constructor(app, root) {
-    this.app = app;
+  constructor(context, root) {
+    this.context = context;
     this.root = root;
     this.body = el("div", { testid: "collapse-result" });
     root.append(
@@ -26,18 +24,19 @@ export class CollapseView {
   }
 
   async refresh() {
-    if (this.app.config.activation !== "linear") {
+    const { activation } = this.context.config();
+    if (activation !== "linear") {
       this.body.replaceChildren(
-        el("p", { className: "muted" }, `The ${this.app.config.activation} activation bends the map, so there is nothing to collapse.`),
-        el("button", { type: "button", testid: "make-linear", onclick: () => this.app.patch({ activation: "linear" }) }, "Switch to the linear activation"),
+        el("p", { className: "muted" }, `The ${activation} activation bends the map, so there is nothing to collapse.`),
+        el("button", { type: "button", testid: "make-linear", onclick: () => this.context.patch({ activation: "linear" }) }, "Switch to the linear activation"),
       );
       return;
     }
     try {
-      const c = await api.collapsed(this.app.sessionId);
+      const c = await this.context.api.collapsed(this.context.sessionId);
       const outputs = c.weights[0].length;
       const head = el("tr", {}, el("th", {}, ""), Array.from({ length: outputs }, (_, j) => el("th", {}, outputs === 1 ? "output" : `class ${j}`)));
-      const rows = c.features.map((f, i) => el("tr", {}, el("td", {}, `W: ${FEATURE_LABELS[f] || f}`), c.weights[i].map((w) => el("td", {}, formatNumber(w)))));
+      const rows = c.features.map((f, i) => el("tr", {}, el("td", {}, `W: ${this.context.featureLabels[f] || f}`), c.weights[i].map((w) => el("td", {}, formatNumber(w)))));
       rows.push(el("tr", {}, el("td", {}, "b"), c.biases.map((b) => el("td", {}, formatNumber(b)))));
       this.body.replaceChildren(
         el("p", {}, `${c.layers} layers collapse to:`),

@@ -1,31 +1,24 @@
 // Compare: a second run on the same data and seed with a few settings changed,
 // driven together with the first; its boundary here, both runs' curves below.
 
-import { api } from "../api.js";
 import { BoundaryPlot } from "../boundary.js";
 import { boundaryPixels } from "../colors.js";
-import { el, formatNumber } from "../dom.js";
 import { decodeMap } from "../frames.js";
+import { el, formatNumber, formatPercent, mergeDeep } from "../helpers.js";
+import { BATCH_SIZES, LEARNING_RATES, names } from "../options.js";
 import { plotlyReady } from "../plotly.js";
 import { StreamTransport } from "../transport.js";
 
-const CHOICES = {
-  "optimizer.name": ["sgd", "momentum", "nesterov", "rmsprop", "adam"],
-  "optimizer.learning_rate": [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10],
-  activation: ["linear", "relu", "leaky_relu", "tanh", "sigmoid", "elu", "softplus", "gelu", "swish", "sine"],
-  loss: ["cross_entropy", "mse", "hinge"],
-  batch_size: [1, 5, 10, 30, 100, 500],
-  "regularization.kind": ["none", "l1", "l2"],
-  init: ["xavier", "he", "uniform", "zeros"],
+// The settings the second run may change, each with the values it offers.
+const FIELDS = {
+  "optimizer.name": (options) => names(options.optimizers),
+  "optimizer.learning_rate": () => LEARNING_RATES,
+  activation: (options) => names(options.activations),
+  loss: (options) => names(options.losses),
+  batch_size: () => BATCH_SIZES,
+  "regularization.kind": (options) => names(options.regularization),
+  init: (options) => names(options.inits),
 };
-
-function merge(base, patch) {
-  const out = JSON.parse(JSON.stringify(base));
-  for (const [key, value] of Object.entries(patch)) {
-    out[key] = value && typeof value === "object" && !Array.isArray(value) && out[key] ? merge(out[key], value) : value;
-  }
-  return out;
-}
 
 function flatten(changes, prefix = "") {
   return Object.entries(changes).flatMap(([k, v]) => (v && typeof v === "object" && !Array.isArray(v) ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]));
@@ -36,12 +29,12 @@ function nest(path, value) {
 }
 
 export class CompareView {
-  constructor(app, root) {
-    this.app = app;
+  constructor(context, root) {
+    this.context = context;
     this.root = root;
-    this.changes = app.lesson?.changes || { optimizer: { name: "adam" } };
+    this.changes = context.changes || { optimizer: { name: "adam" } };
     this.sessionId = null;
-    this.field = el("select", { testid: "compare-field", onchange: () => this.fillValues() }, Object.keys(CHOICES).map((k) => el("option", { value: k }, k.replace(".", " "))));
+    this.field = el("select", { testid: "compare-field", onchange: () => this.fillValues() }, Object.keys(FIELDS).map((k) => el("option", { value: k }, k.replace(".", " "))));
     this.value = el("select", { testid: "compare-value" });
     this.apply = el("button", { type: "button", testid: "compare-apply", onclick: () => this.setChange() }, "Set");
     this.summary = el("p", { testid: "compare-summary" });
@@ -54,20 +47,20 @@ export class CompareView {
       el("div", { className: "compare-grid" }, this.mini, el("div", {}, this.metrics, this.curves)),
     );
     const [first] = flatten(this.changes);
-    if (first && first[0] in CHOICES) this.field.value = first[0];
+    if (first && first[0] in FIELDS) this.field.value = first[0];
     this.fillValues(first ? first[1] : undefined);
     this.boundary = new BoundaryPlot(this.mini, {});
     this.series = { a: { x: [], train: [], test: [] }, b: { x: [], train: [], test: [] } };
   }
 
   fillValues(selected) {
-    const values = CHOICES[this.field.value];
+    const values = FIELDS[this.field.value](this.context.options);
     this.value.replaceChildren(...values.map((v) => el("option", { value: String(v) }, String(v))));
     if (selected !== undefined) this.value.value = String(selected);
   }
 
   get config() {
-    return merge(this.app.config, this.changes);
+    return mergeDeep(this.context.config(), this.changes);
   }
 
   async show() {
@@ -87,17 +80,16 @@ export class CompareView {
 
   async start() {
     try {
-      const created = await api.create(this.config);
+      const created = await this.context.api.create(this.config);
       this.sessionId = created.id;
-      this.data = await api.data(this.sessionId);
-      this.boundary.setPoints(this.data, { palette: this.app.controls.view.palette });
+      this.data = await this.context.api.data(this.sessionId);
+      this.boundary.setPoints(this.data, { palette: this.context.look().palette });
       this.transport = await new StreamTransport(this.sessionId, {
         onFrame: (frame) => this.onOwnFrame(frame),
         onError: (detail) => (this.metrics.textContent = detail),
         onClosed: () => (this.metrics.textContent = "The second run's stream closed."),
         subscribe: { fps: 10, boundary_resolution: 60, neuron_resolution: 4 },
       }).open();
-      this.app.mirror = this;
     } catch (err) {
       this.summary.textContent = `The second run could not start: ${err.message}`;
     }
@@ -114,10 +106,10 @@ export class CompareView {
   async follow() {
     if (!this.sessionId) return;
     try {
-      await api.patch(this.sessionId, this.config);
-      await api.reset(this.sessionId);
-      this.data = await api.data(this.sessionId);
-      this.boundary.setPoints(this.data, { palette: this.app.controls.view.palette });
+      await this.context.api.patch(this.sessionId, this.config);
+      await this.context.api.reset(this.sessionId);
+      this.data = await this.context.api.data(this.sessionId);
+      this.boundary.setPoints(this.data, { palette: this.context.look().palette });
       this.series.b = { x: [], train: [], test: [] };
       this.describe();
     } catch (err) {
@@ -127,11 +119,10 @@ export class CompareView {
 
   onOwnFrame(frame) {
     const s = frame.state;
-    this.metrics.textContent = `Epoch ${s.epoch}: train loss ${formatNumber(s.train_loss)}, test loss ${formatNumber(s.test_loss)}${s.test_accuracy === null ? "" : `, test accuracy ${(100 * s.test_accuracy).toFixed(1)}%`}${s.status === "diverged" ? " (diverged)" : ""}`;
+    this.metrics.textContent = `Epoch ${s.epoch}: train loss ${formatNumber(s.train_loss)}, test loss ${formatNumber(s.test_loss)}${s.test_accuracy === null ? "" : `, test accuracy ${formatPercent(s.test_accuracy)}`}${s.status === "diverged" ? " (diverged)" : ""}`;
     if (this.boundary.ready) {
       const map = decodeMap(frame.boundary);
-      const view = this.app.controls.view;
-      this.boundary.drawPixels(boundaryPixels(map, { task: this.app.config.dataset.classes ? "classification" : "regression", discretize: view.discretize, palette: view.palette }), map.resolution);
+      this.boundary.drawPixels(boundaryPixels(map, this.context.look()), map.resolution);
     }
     this.record("b", frame);
   }
@@ -167,17 +158,8 @@ export class CompareView {
     );
   }
 
-  // Commands mirrored from the page's controls.
-  play(speed) {
-    this.transport?.play(speed);
-  }
-  pause() {
-    this.transport?.pause();
-  }
-  step(steps, unit) {
-    this.transport?.step(steps, unit);
-  }
-  reset() {
-    this.transport?.reset();
+  // The page's play, pause, step and reset drive this run too.
+  onCommand(command, ...args) {
+    this.transport?.[command](...args);
   }
 }

@@ -1,13 +1,12 @@
 // Gradient check: backpropagation against central differences, layer by layer.
 
-import { api } from "../api.js";
-import { el, formatNumber } from "../dom.js";
+import { el, formatNumber } from "../helpers.js";
 
 const GOOD = 1e-6;
 
 export class GradcheckView {
-  constructor(app, root) {
-    this.app = app;
+  constructor(context, root) {
+    this.context = context;
     this.root = root;
     this.result = el("div", { testid: "gradcheck-result" });
     root.append(
@@ -26,7 +25,7 @@ export class GradcheckView {
   async run() {
     this.result.replaceChildren(el("p", { className: "muted" }, "Checking…"));
     try {
-      const check = await api.gradcheck(this.app.sessionId);
+      const check = await this.context.api.gradcheck(this.context.sessionId);
       this.result.replaceChildren(this.table(check), ...check.layers.map((layer) => this.details(layer)));
     } catch (err) {
       this.result.replaceChildren(el("p", { className: "bad" }, err.message));

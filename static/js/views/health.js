@@ -1,14 +1,13 @@
 // Gradient health: per-layer gradient norms over time, and dead or saturated units.
 
-import { api } from "../api.js";
 import { plotlyReady } from "../plotly.js";
-import { el } from "../dom.js";
+import { el } from "../helpers.js";
 
 const COLORS = ["#0877bd", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#f59322"];
 
 export class HealthView {
-  constructor(app, root) {
-    this.app = app;
+  constructor(context, root) {
+    this.context = context;
     this.root = root;
     this.norms = el("div", { className: "plot short", testid: "health-norms" });
     this.units = el("div", { className: "plot short", testid: "health-units" });
@@ -37,7 +36,7 @@ export class HealthView {
     const Plotly = await plotlyReady();
     let health;
     try {
-      health = await api.health(this.app.sessionId);
+      health = await this.context.api.health(this.context.sessionId);
     } catch (err) {
       this.note.textContent = err.message;
       return;

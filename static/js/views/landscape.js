@@ -1,9 +1,8 @@
 // Loss landscapes: the 1-D models' surfaces over (b, w) with the path gradient
 // descent takes (click to start elsewhere), or a random slice of this network's loss.
 
-import { api } from "../api.js";
 import { plotlyReady } from "../plotly.js";
-import { el, formatNumber } from "../dom.js";
+import { el, formatNumber } from "../helpers.js";
 
 const MODES = {
   logistic: "1-D logistic regression: o = sigmoid(b + w·x)",
@@ -12,8 +11,8 @@ const MODES = {
 };
 
 export class LandscapeView {
-  constructor(app, root) {
-    this.app = app;
+  constructor(context, root) {
+    this.context = context;
     this.root = root;
     this.mode = "logistic";
     this.start = [-4, -3];
@@ -49,7 +48,7 @@ export class LandscapeView {
   }
 
   async drawOneD(Plotly) {
-    const body = await api.landscape(this.mode, {
+    const body = await this.context.api.landscape(this.mode, {
       learning_rate: Number(this.rate.value) || 0.5,
       steps: Math.max(0, Math.min(5000, Number(this.steps.value) || 0)),
       start: this.start,
@@ -85,7 +84,7 @@ export class LandscapeView {
 
   async drawSlice(Plotly) {
     this.note.textContent = "Computing the slice…";
-    const body = await api.slice(this.app.sessionId, { resolution: 25, span: 1 });
+    const body = await this.context.api.slice(this.context.sessionId, { resolution: 25, span: 1 });
     const traces = [
       { type: "contour", x: body.axis, y: body.axis, z: body.loss, colorscale: "Viridis", reversescale: true, ncontours: 28, contours: { coloring: "heatmap" }, colorbar: { thickness: 10 }, connectgaps: false },
       { type: "scatter", mode: "markers", x: [0], y: [0], marker: { symbol: "x", size: 12, color: "#d62728" }, name: "now" },

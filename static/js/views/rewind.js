@@ -1,13 +1,13 @@
 // Rewind: scrub back through checkpoints of the weights, and branch from one.
 
-import { api } from "../api.js";
-import { el, formatNumber } from "../dom.js";
+import { el, formatNumber } from "../helpers.js";
 
 export class RewindView {
-  constructor(app, root) {
-    this.app = app;
+  constructor(context, root) {
+    this.context = context;
     this.root = root;
     this.points = [];
+    this.scrubbing = false;
     this.slider = el("input", { type: "range", min: "0", max: "0", step: "1", testid: "rewind-slider", oninput: () => this.scrub() });
     this.label = el("p", { testid: "rewind-label" });
     this.branch = el("button", { type: "button", testid: "rewind-branch", onclick: () => this.continueHere() }, "Continue training from here");
@@ -22,7 +22,7 @@ export class RewindView {
 
   async show() {
     try {
-      this.points = await api.checkpoints(this.app.sessionId);
+      this.points = await this.context.api.checkpoints(this.context.sessionId);
     } catch (err) {
       this.label.textContent = err.message;
       return;
@@ -39,13 +39,14 @@ export class RewindView {
   async scrub() {
     const point = this.points[Number(this.slider.value)];
     if (!point) return;
-    this.app.pause();
-    this.app.scrubbing = true;
+    this.context.pause();
+    this.scrubbing = true;
+    this.context.checkpoints.hold();
     this.label.textContent = `Epoch ${point.epoch}: train loss ${formatNumber(point.train_loss)}, test loss ${formatNumber(point.test_loss)}`;
     const token = (this.token = Symbol("scrub"));
     try {
-      const view = await api.checkpoint(this.app.sessionId, point.epoch);
-      if (token === this.token && this.app.scrubbing) this.app.showCheckpoint(view);
+      const view = await this.context.api.checkpoint(this.context.sessionId, point.epoch);
+      if (token === this.token && this.scrubbing) this.context.checkpoints.show(view);
     } catch (err) {
       this.label.textContent = err.message;
     }
@@ -55,18 +56,18 @@ export class RewindView {
     const point = this.points[Number(this.slider.value)];
     if (!point) return;
     try {
-      await api.restore(this.app.sessionId, point.epoch);
+      await this.context.api.restore(this.context.sessionId, point.epoch);
       this.backToNow();
-      this.app.say(`Continuing from epoch ${point.epoch}.`);
+      this.context.say(`Continuing from epoch ${point.epoch}.`);
       await this.show();
     } catch (err) {
-      this.app.error(err.message);
+      this.context.error(err.message);
     }
   }
 
   backToNow() {
-    if (!this.app.scrubbing) return;
-    this.app.scrubbing = false;
-    this.app.redraw();
+    if (!this.scrubbing) return;
+    this.scrubbing = false;
+    this.context.checkpoints.release();
   }
 }

@@ -1,0 +1,54 @@
+// Frames from the server: the WebSocket stream, or polling when sockets are blocked or the
+// stream closes; a presenter's students get a receive-only stream of the same frames.
+
+import { PollingTransport, StreamTransport } from "./transport.js";
+
+export class Connection {
+  // subscribe: what frames to send ({fps, boundary_resolution, neuron_resolution}).
+  constructor({ onFrame, status, subscribe }) {
+    Object.assign(this, { onFrame, status, subscribe });
+    this.transport = null;
+  }
+
+  handlers(onClosed) {
+    return { onFrame: this.onFrame, onError: (detail) => this.status.error(detail), onClosed, subscribe: this.subscribe };
+  }
+
+  async open(sessionId) {
+    const handlers = this.handlers((code) => this.closed(sessionId, code));
+    try {
+      this.transport = await new StreamTransport(sessionId, handlers).open();
+    } catch (err) {
+      this.transport = await new PollingTransport(sessionId, handlers).open();
+      this.status.warn("Live updates are unavailable here, so the page is polling the server instead.");
+    }
+  }
+
+  closed(sessionId, code) {
+    if (code === 4404) {
+      this.status.error("This session has expired or was deleted. Reload the page to start again.");
+      return;
+    }
+    this.status.warn("The live stream closed; polling the server instead.");
+    this.transport = null;
+    new PollingTransport(sessionId, this.handlers())
+      .open()
+      .then((t) => (this.transport = t))
+      .catch((err) => this.status.error(err.message));
+  }
+
+  async watch(token) {
+    const onClosed = () => this.status.warn("The presenter's session ended or the connection dropped. Reload to try again.");
+    const path = `/api/watch/${encodeURIComponent(token)}/stream`;
+    this.transport = await new StreamTransport(null, { ...this.handlers(onClosed), path }).open().catch((err) => this.status.error(err.message));
+  }
+
+  // Play, pause, step or reset the run.
+  send(command, ...args) {
+    this.transport?.[command](...args);
+  }
+
+  close() {
+    this.transport?.close();
+  }
+}

@@ -1,0 +1,189 @@
+// What the page shows of the run: the newest frame drawn once per animation frame
+// (boundary, diagram, readouts), every history point on the curves, a hovered unit's
+// map in the big view, and a checkpoint while the user scrubs back in time.
+
+import { api } from "./api.js";
+import { boundaryPixels, featurePixels, paintCanvas } from "./colors.js";
+import { decodeMap, decodeNeurons } from "./frames.js";
+import { $, formatNumber, formatPercent } from "./helpers.js";
+
+export function tooltip(text, event) {
+  const tip = $("tooltip");
+  if (!text) {
+    tip.hidden = true;
+    return;
+  }
+  tip.textContent = text;
+  tip.hidden = false;
+  tip.style.left = `${event.clientX + 12}px`;
+  tip.style.top = `${event.clientY + 12}px`;
+}
+
+export class Display {
+  // Widgets that only draw; run: the session's id, config and data; controls: the view options.
+  constructor({ boundary, curves, network, controls, status, run }) {
+    Object.assign(this, { boundary, curves, network, controls, status, run });
+    this.latest = null;
+    this.drawn = null;
+    this.pendingTail = [];
+    this.lastEpoch = -1;
+    this.hovered = null;
+    this.outputPixels = null;
+    this.playing = false;
+    this.scrubbing = false;
+  }
+
+  // How maps and points are coloured now: the task, and the view options.
+  look() {
+    const view = this.controls.view;
+    return { task: this.run.config.dataset.classes ? "classification" : "regression", ...view };
+  }
+
+  initPlots(Plotly) {
+    this.boundary.init(Plotly);
+    this.curves.init(Plotly);
+    this.curves.setTask(this.look().task);
+    this.drawPoints();
+    this.redraw(); // a frame drawn before plotly arrived left the big view blank
+  }
+
+  onFrame(frame) {
+    if (frame.state.epoch < this.lastEpoch) {
+      this.pendingTail = [];
+      this.loadHistory();
+    } else {
+      this.pendingTail.push(...frame.history_tail);
+    }
+    this.lastEpoch = frame.state.epoch;
+    this.latest = frame;
+    this.playing = frame.state.status === "training";
+    this.scheduleRender();
+  }
+
+  scheduleRender() {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      this.renderQueued = false;
+      this.render();
+    });
+  }
+
+  render() {
+    const frame = this.latest;
+    if (!frame) return;
+    this.showState(frame.state);
+    if (this.pendingTail.length && this.curves.ready) {
+      this.curves.append(this.pendingTail);
+      this.pendingTail = [];
+    }
+    if (frame === this.drawn || this.scrubbing) return;
+    this.drawn = frame;
+    const map = decodeMap(frame.boundary);
+    this.outputPixels = { pixels: boundaryPixels(map, this.look()), resolution: map.resolution };
+    if (!this.hovered) this.drawOutput();
+    else if (this.hovered.kind === "hidden") this.refreshHovered();
+    this.network.update(frame.weights.layers, decodeNeurons(frame.neurons), map);
+    $("boundary").dataset.version = String(frame.version);
+  }
+
+  // Draw the latest frame in full again (after a view option changed, say).
+  redraw() {
+    this.drawn = null;
+    this.scheduleRender();
+  }
+
+  drawOutput() {
+    if (!this.outputPixels || !this.boundary.ready) return;
+    this.boundary.drawPixels(this.outputPixels.pixels, this.outputPixels.resolution);
+  }
+
+  // The diagram's single output unit shows the big view's own pixels.
+  paintOutput(canvas) {
+    if (this.outputPixels) paintCanvas(canvas, this.outputPixels.pixels, this.outputPixels.resolution);
+  }
+
+  drawPoints() {
+    if (this.run.data) this.boundary.setPoints(this.run.data, this.look());
+  }
+
+  async loadHistory() {
+    if (!this.run.id) return;
+    try {
+      this.curves.reset(await api.history(this.run.id));
+    } catch (err) {
+      this.status.error(err.message);
+    }
+  }
+
+  // Scrubbing: hold() stops live frames from being drawn, show(view) draws a checkpoint's
+  // maps and weights (the run is untouched), release() goes back to the live run.
+  hold() {
+    this.scrubbing = true;
+  }
+
+  showCheckpoint(view) {
+    const map = decodeMap(view.boundary);
+    this.boundary.drawPixels(boundaryPixels(map, this.look()), map.resolution);
+    this.network.update(view.weights.layers, decodeNeurons(view.neurons), map);
+  }
+
+  release() {
+    this.scrubbing = false;
+    this.hovered = null;
+    this.redraw();
+  }
+
+  showState(state) {
+    $("epoch").textContent = String(state.epoch);
+    $("train-loss").textContent = formatNumber(state.train_loss, 4, "fixed");
+    $("test-loss").textContent = formatNumber(state.test_loss, 4, "fixed");
+    $("train-accuracy").textContent = formatPercent(state.train_accuracy);
+    $("test-accuracy").textContent = formatPercent(state.test_accuracy);
+    this.playing = state.status === "training";
+    $("play").classList.toggle("active", this.playing);
+    $("pause").classList.toggle("active", !this.playing);
+    this.showBest(state);
+    this.status.show(state);
+  }
+
+  showBest(state) {
+    const best = state.best_epoch;
+    const useful = best !== null && best !== undefined && best < state.epoch;
+    $("best-epoch").textContent = useful ? `Lowest test loss ${formatNumber(state.best_test_loss, 4, "fixed")} at epoch ${best}` : "";
+    $("restore-best").hidden = !useful;
+    $("restore-best").textContent = useful ? `Restore epoch ${best}` : "Restore best";
+    this.curves.setBest(useful ? best : null);
+  }
+
+  // ---- hovering the diagram: an input's or hidden unit's map replaces the output for a while
+
+  hoverNode(node) {
+    this.hovered = node;
+    if (node.kind === "input") {
+      this.boundary.drawPixels(featurePixels(node.feature, 100, this.controls.view.palette), 100);
+      tooltip(null);
+    } else if (node.kind === "hidden" && this.run.id) {
+      this.refreshHovered(true);
+    }
+  }
+
+  async refreshHovered(now = false) {
+    const node = this.hovered;
+    if (!node || node.kind !== "hidden" || (!now && this.hoverBusy)) return;
+    this.hoverBusy = true;
+    try {
+      const map = decodeMap(await api.boundary(this.run.id, { layer: node.layer, unit: node.unit, resolution: 100 }));
+      if (this.hovered === node) this.boundary.drawUnit(map, this.controls.view.palette);
+    } catch (err) {
+      /* the structure changed under the pointer; the next hover will do */
+    } finally {
+      this.hoverBusy = false;
+    }
+  }
+
+  leaveNode() {
+    this.hovered = null;
+    this.drawOutput();
+  }
+}

@@ -1,0 +1,51 @@
+// The status line under the controls: the run's state in words, unless a notice holds it
+// (a remark for 5 s, an error for 8 s, a warning for as long as the page is open).
+
+import { $ } from "./helpers.js";
+
+export class StatusLine {
+  constructor() {
+    this.notice = null;
+  }
+
+  show(state) {
+    if (state.status === "diverged") {
+      this.set(state.message || "Training diverged. Try a smaller learning rate.", "error");
+      return;
+    }
+    if (this.notice && this.notice.until > Date.now()) return;
+    if (this.notice && this.notice.sticky) {
+      this.set(this.notice.text, this.notice.level);
+      return;
+    }
+    if (state.status === "training") this.set(`Training… epoch ${state.epoch}`);
+    else if (state.epoch === 0 && state.step === 0) this.set("Ready: press Play (or the space bar) to train.");
+    else this.set(`Paused at epoch ${state.epoch}.`);
+  }
+
+  set(text, level = "") {
+    const line = $("status");
+    if (line.textContent !== text) line.textContent = text;
+    line.className = `status ${level}`;
+  }
+
+  say(text) {
+    this.notice = { text, level: "", until: Date.now() + 5000 };
+    this.set(text);
+  }
+
+  error(text) {
+    this.notice = { text, level: "error", until: Date.now() + 8000 };
+    this.set(text, "error");
+  }
+
+  warn(text) {
+    this.notice = { text, level: "warning", sticky: true, until: 0 };
+    this.set(text, "warning");
+  }
+
+  // A passing remark gives way once the user acts; errors and warnings stay their time.
+  clearNotice() {
+    if (this.notice && !this.notice.level) this.notice = null;
+  }
+}
