@@ -28,13 +28,13 @@ class Feature:
 
 
 FEATURES: dict[str, Feature] = table(
-    Feature("x1", "x1", lambda p: p[:, 0], "x1", "x1"),
-    Feature("x2", "x2", lambda p: p[:, 1], "x2", "x2"),
-    Feature("x1_squared", "x1²", lambda p: p[:, 0] * p[:, 0], "x1 * x1", "x1 * x1"),
-    Feature("x2_squared", "x2²", lambda p: p[:, 1] * p[:, 1], "x2 * x2", "x2 * x2"),
-    Feature("x1_times_x2", "x1·x2", lambda p: p[:, 0] * p[:, 1], "x1 * x2", "x1 * x2"),
-    Feature("sin_x1", "sin(x1)", lambda p: np.sin(p[:, 0]), "np.sin(x1)", "torch.sin(x1)"),
-    Feature("sin_x2", "sin(x2)", lambda p: np.sin(p[:, 1]), "np.sin(x2)", "torch.sin(x2)"),
+    Feature("x1", "x₁", lambda p: p[:, 0], "x1", "x1"),
+    Feature("x2", "x₂", lambda p: p[:, 1], "x2", "x2"),
+    Feature("x1_squared", "x₁²", lambda p: p[:, 0] * p[:, 0], "x1 * x1", "x1 * x1"),
+    Feature("x2_squared", "x₂²", lambda p: p[:, 1] * p[:, 1], "x2 * x2", "x2 * x2"),
+    Feature("x1_times_x2", "x₁x₂", lambda p: p[:, 0] * p[:, 1], "x1 * x2", "x1 * x2"),
+    Feature("sin_x1", "sin x₁", lambda p: np.sin(p[:, 0]), "np.sin(x1)", "torch.sin(x1)"),
+    Feature("sin_x2", "sin x₂", lambda p: np.sin(p[:, 1]), "np.sin(x2)", "torch.sin(x2)"),
 )
 
 
