@@ -16,6 +16,7 @@ from app.serving.host import SessionHost
 from app.serving.protocol import SessionNotFound
 from app.serving.queries import QUERIES
 from app.training.config import Config
+from tests import loops
 
 CONFIG = Config.model_validate(
     {"dataset": {"name": "xor", "samples": 100}, "hidden_layers": [3], "activation": "linear"}
@@ -52,7 +53,7 @@ def hosted(request: pytest.FixtureRequest) -> Callable[[Callable[[SessionHost], 
             finally:
                 await host.close()
 
-        asyncio.run(main())
+        loops.run(main())
 
     return run
 

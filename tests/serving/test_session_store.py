@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -11,6 +10,7 @@ from app.serving.host import SessionHost
 from app.serving.protocol import SessionNotFound
 from app.serving.session_store import CapacityError, SessionStore, WatchNotFound
 from app.training.config import Config
+from tests import loops
 from tests.api.conftest import FakeClock
 
 CONFIG = Config.model_validate({"dataset": {"name": "xor", "samples": 100}, "hidden_layers": [2]})
@@ -32,7 +32,7 @@ def stored() -> Stored:
             finally:
                 await host.close()
 
-        asyncio.run(main())
+        loops.run(main())
 
     return run
 

@@ -14,6 +14,7 @@ from app.serving.protocol import Host, SessionNotFound
 from app.serving.shards import ShardedHost, WorkerClient, WorkerLost
 from app.training.config import Config
 from app.training.errors import FieldError, NotFound
+from tests import loops
 
 CONFIG = Config.model_validate({"dataset": {"name": "xor", "samples": 100}, "hidden_layers": [3]})
 MAPS = MapSettings(10, 4)
@@ -58,7 +59,7 @@ def test_calls_and_queries_through_a_worker_client() -> None:
         with pytest.raises(WorkerLost):
             await worker.call("view", "a")
 
-    asyncio.run(main())
+    loops.run(main())
 
 
 def test_a_cancelled_call_stops_waiting_in_the_worker() -> None:
@@ -77,7 +78,7 @@ def test_a_cancelled_call_stops_waiting_in_the_worker() -> None:
         finally:
             await worker.close()
 
-    asyncio.run(main())
+    loops.run(main())
 
 
 def test_a_sharded_host_with_one_worker_is_a_host() -> None:
@@ -98,4 +99,4 @@ def test_a_sharded_host_with_one_worker_is_a_host() -> None:
         finally:
             await host.close()
 
-    asyncio.run(main())
+    loops.run(main())
