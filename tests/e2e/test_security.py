@@ -29,10 +29,9 @@ FOREIGN_PAGE = """<!doctype html>
 <title>Another site</title>
 <script>
 window.attack = async (server) => {
-  for (let i = 0; i < 5; i++) await fetch(`${server}/api/sessions`, { method: "POST", mode: "no-cors" }).catch(() => {});
-  const created = await fetch(`${server}/api/sessions`, {
-    method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: "{}",
-  }).catch(() => {});
+  const post = (init) => fetch(`${server}/api/sessions`, { method: "POST", mode: "no-cors", ...init }).catch(() => {});
+  for (let i = 0; i < 5; i++) await post({});
+  await post({ headers: { "content-type": "text/plain" }, body: "{}" });
   const stream = await new Promise((resolve) => {
     const ws = new WebSocket(`${server.replace("http", "ws")}/api/sessions/anything/stream`);
     ws.onopen = () => resolve("open");
