@@ -217,7 +217,7 @@ def serve(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         raise UsageError(describe_validation_error(exc)) from None
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, bind_host=settings.host),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

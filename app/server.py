@@ -22,7 +22,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from app import __version__
+from app.api import redact
 from app.api.assets import asset_version, resource_dir, shared_plotly
+from app.api.guard import Guard, Policy
+from app.api.headers import SecurityHeaders
 from app.api.routes import datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
 from app.outputs.wire import error_message
 from app.serving import allocator
@@ -117,7 +120,11 @@ async def _sweep_forever(store: SessionStore, interval: float) -> None:
         await asyncio.to_thread(allocator.release_free_memory)
 
 
-def create_app(settings: Settings | None = None, clock: Callable[[], float] = time.monotonic) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, clock: Callable[[], float] = time.monotonic, bind_host: str | None = None
+) -> FastAPI:
+    """``bind_host`` is the address the server listens on, where known: bound to a loopback
+    address, only loopback names and the allowed hosts may be named by the Host header."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -159,6 +166,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
     app.state.templates = Jinja2Templates(directory=resource_dir("templates"))
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=800, compresslevel=6)
+    app.add_middleware(Guard, policy=Policy.build(settings.allowed_origins, settings.allowed_hosts, bind_host))
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    redact.install()
     for module in (meta, datasets, sessions, inspect, stream, watch, runs, landscapes, lessons, pages):
         app.include_router(module.router)
     app.include_router(runs.session_router)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_dir
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def worker_count(settings: Settings) -> int:
@@ -15,6 +16,15 @@ def worker_count(settings: Settings) -> int:
         return settings.workers
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return 0 if cores < 2 else min(cores, 8)
+
+
+def _comma_separated(value: object) -> object:
+    """A list given in the environment as "a,b,c" rather than as JSON."""
+    return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+
+Origin = Annotated[str, Field(pattern=r"^(null|https?://[^/?#\s]+/?)$")]
+HostName = Annotated[str, Field(pattern=r"^(\[[0-9a-fA-F:.]+\]|[^\s/:\[\]]+)$")]
 
 
 def default_db_path() -> Path:
@@ -55,6 +65,22 @@ class Settings(BaseSettings):
         pattern=r"^[a-z0-9]{0,8}$",
         description="a short name put in front of session ids, watch tokens and (in a SQLite store) run slugs "
         "(NAME-...), so that a proxy in front of several servers can route each request to the one that holds it",
+    )
+
+    allowed_origins: Annotated[list[Origin], NoDecode, BeforeValidator(_comma_separated)] = Field(
+        default_factory=list,
+        description="other origins (scheme://host[:port], comma-separated) whose pages may drive this server",
+    )
+    allowed_hosts: Annotated[list[HostName], NoDecode, BeforeValidator(_comma_separated)] = Field(
+        default_factory=list,
+        description="Host names (comma-separated) this server answers to besides localhost, 127.0.0.1 and [::1]; "
+        "unset, a server bound to a loopback address answers only to those, one bound to all interfaces to any",
+    )
+    frame_ancestors: str = Field(
+        "",
+        pattern=r"^[^;,\r\n]*$",
+        description="a CSP frame-ancestors value limiting which sites may embed the page (e.g. 'self' "
+        "https://courses.example.org); empty lets any site embed it",
     )
 
     @property
