@@ -198,5 +198,5 @@ def _view(session_id: str, session: Session, slot: Slot) -> dict[str, Any]:
     return {
         "id": session_id,
         "config": session.config.model_dump(mode="json"),
-        "state": frames.state_view(session, slot.playing),
+        "state": frames.state_view(session, slot.playing).to_dict(),
     }

@@ -37,7 +37,7 @@ def test_calls_and_queries_through_a_worker_client() -> None:
         try:
             view = await worker.call("create", "a", CONFIG)
             assert view["id"] == "a" and view["state"]["epoch"] == 0
-            assert (await worker.call("step", "a", 3, "epoch"))["epoch"] == 3
+            assert (await worker.call("step", "a", 3, "epoch")).epoch == 3
             history = await worker.call("query", "a", "history", since=1)
             assert [r["epoch"] for r in history] == [2, 3]
             frame = await worker.call("next_frame", "a", -1, 0, MAPS, -1)
@@ -74,7 +74,7 @@ def test_a_cancelled_call_stops_waiting_in_the_worker() -> None:
             with pytest.raises(asyncio.CancelledError):
                 await waiting
             assert not worker.pending
-            assert (await worker.call("step", "a", 1, "batch"))["step"] == 1
+            assert (await worker.call("step", "a", 1, "batch")).step == 1
         finally:
             await worker.close()
 
