@@ -4,23 +4,17 @@
 // config changed, and onCommand(name, ...args) for play, pause, step and reset.
 // Its context is the session id and the API client, plus the entries its row names.
 
-import { CodeView } from "./views/code.js";
-import { CollapseView } from "./views/collapse.js";
-import { CompareView } from "./views/compare.js";
-import { GradcheckView } from "./views/gradcheck.js";
-import { HealthView } from "./views/health.js";
-import { LandscapeView } from "./views/landscape.js";
-import { RewindView } from "./views/rewind.js";
 import { $, el } from "./helpers.js";
 
+// A view's module loads when its tab is first opened: the first page load stays small.
 const VIEWS = {
-  landscape: [LandscapeView, []],
-  gradcheck: [GradcheckView, []],
-  health: [HealthView, []],
-  collapse: [CollapseView, ["config", "patch", "featureLabels"]],
-  compare: [CompareView, ["config", "look", "options", "changes"]],
-  rewind: [RewindView, ["pause", "checkpoints", "say", "error"]],
-  code: [CodeView, []],
+  landscape: [() => import("./views/landscape.js").then((m) => m.LandscapeView), []],
+  gradcheck: [() => import("./views/gradcheck.js").then((m) => m.GradcheckView), []],
+  health: [() => import("./views/health.js").then((m) => m.HealthView), []],
+  collapse: [() => import("./views/collapse.js").then((m) => m.CollapseView), ["config", "patch", "featureLabels"]],
+  compare: [() => import("./views/compare.js").then((m) => m.CompareView), ["config", "look", "options", "changes"]],
+  rewind: [() => import("./views/rewind.js").then((m) => m.RewindView), ["pause", "checkpoints", "say", "error"]],
+  code: [() => import("./views/code.js").then((m) => m.CodeView), []],
 };
 
 export class Views {
@@ -30,6 +24,7 @@ export class Views {
     this.onNetwork = onNetwork;
     this.current = "network";
     this.views = {};
+    this.building = {};
     document.querySelectorAll("[data-view]").forEach((button) => {
       button.addEventListener("click", () => this.select(button.dataset.view));
     });
@@ -53,13 +48,17 @@ export class Views {
       this.onNetwork();
       return;
     }
-    if (!this.views[name]) this.views[name] = this.make(name);
-    body.replaceChildren(this.views[name].root);
-    this.views[name].show();
+    this.building[name] ??= this.make(name).then((view) => (this.views[name] = view));
+    this.building[name].then((view) => {
+      if (this.current !== name) return; // another tab was chosen while this one loaded
+      body.replaceChildren(view.root);
+      view.show();
+    });
   }
 
-  make(name) {
-    const [View, needs] = VIEWS[name];
+  async make(name) {
+    const [load, needs] = VIEWS[name];
+    const View = await load();
     const { sessionId, api } = this.context;
     const context = { sessionId, api, ...Object.fromEntries(needs.map((key) => [key, this.context[key]])) };
     return new View(context, el("div", { testid: `view-${name}-body` }));
