@@ -4,6 +4,7 @@
 
 import { boundaryPixels, classColor, diverging, paintCanvas, rgb } from "./colors.js";
 import { mapValue } from "./frames.js";
+import { plotTextSize } from "./helpers.js";
 
 const VIEW = 6;
 
@@ -18,6 +19,7 @@ export class BoundaryPlot {
 
   init(Plotly) {
     this.Plotly = Plotly;
+    const size = plotTextSize();
     const axis = {
       range: [-VIEW, VIEW],
       fixedrange: true,
@@ -26,12 +28,12 @@ export class BoundaryPlot {
       tickvals: [-6, -3, 0, 3, 6],
       ticks: "outside",
       ticklen: 3,
-      tickfont: { size: 10, color: "#6b7280" },
+      tickfont: { size, color: "#5f6670" },
       linecolor: "#c4c8cd",
       mirror: true,
     };
     const layout = {
-      margin: { l: 26, r: 6, t: 6, b: 22 },
+      margin: { l: size * 2.4, r: size, t: size * 0.7, b: size * 2 },
       xaxis: { ...axis, constrain: "domain" },
       yaxis: { ...axis, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
       images: [{ source: "", xref: "x", yref: "y", x: -VIEW, y: VIEW, sizex: 2 * VIEW, sizey: 2 * VIEW, sizing: "stretch", layer: "below" }],

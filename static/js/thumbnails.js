@@ -51,7 +51,8 @@ export function buildThumbnails(box, datasets, onSelect) {
     button.setAttribute("data-testid", `dataset-${spec.name}`);
     const canvas = document.createElement("canvas");
     const label = document.createElement("span");
-    label.textContent = spec.name;
+    // A soft hyphen lets "checkerboard" break as "checker-board" in a narrow cell.
+    label.textContent = spec.name.length > 8 ? `${spec.name.slice(0, -5)}\u00ad${spec.name.slice(-5)}` : spec.name;
     button.append(canvas, label);
     button.addEventListener("click", () => onSelect(spec.name));
     box.append(button);
