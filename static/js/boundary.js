@@ -45,19 +45,23 @@ export class BoundaryPlot {
     };
     const empty = { x: [], y: [], mode: "markers", type: "scatter", hoverinfo: "skip" };
     Plotly.newPlot(this.el, [empty, { ...empty }], layout, { displayModeBar: false, responsive: true });
+    this.el.addEventListener("pointerdown", (event) => (this.pointer = event.pointerType), true);
     this.el.addEventListener("click", (event) => this.handleClick(event));
     this.ready = true;
   }
 
   handleClick(event) {
     if (!this.ready || !this.onClick) return;
+    // Plotly re-emits a tap as clicks of its own: one tap, one point.
+    if (event.timeStamp - (this.lastClick || -1e9) < 300) return;
+    this.lastClick = event.timeStamp;
     const full = this.el._fullLayout;
     const rect = this.el.getBoundingClientRect();
     const px = event.clientX - rect.left - full.xaxis._offset;
     const py = event.clientY - rect.top - full.yaxis._offset;
     const x = -VIEW + (2 * VIEW * px) / full.xaxis._length;
     const y = VIEW - (2 * VIEW * py) / full.yaxis._length;
-    if (Math.abs(x) <= VIEW && Math.abs(y) <= VIEW) this.onClick(x, y);
+    if (Math.abs(x) <= VIEW && Math.abs(y) <= VIEW) this.onClick(x, y, this.pointer === "touch");
   }
 
   // data: {train: {points, labels}, test: {...}, task}; labels are classes or values.

@@ -52,7 +52,8 @@ export function buildThumbnails(box, datasets, onSelect) {
     const canvas = document.createElement("canvas");
     const label = document.createElement("span");
     // A soft hyphen lets "checkerboard" break as "checker-board" in a narrow cell.
-    label.textContent = spec.name.length > 8 ? `${spec.name.slice(0, -5)}\u00ad${spec.name.slice(-5)}` : spec.name;
+    const cut = Math.max(4, spec.name.length - 5);
+    label.textContent = spec.name.length > 7 ? `${spec.name.slice(0, cut)}\u00ad${spec.name.slice(cut)}` : spec.name;
     button.append(canvas, label);
     button.addEventListener("click", () => onSelect(spec.name));
     box.append(button);
