@@ -32,9 +32,13 @@ SMALLEST_TEXT = """() => {
 
 # Labels, selects, buttons and inputs that cut their text, and pairs of them that overlap.
 CLIPPED = """() => {
-  const shown = (el) => el.getClientRects().length && !el.closest("[hidden], .hidden-by-link") && getComputedStyle(el).visibility !== "hidden";
-  const controls = [...document.querySelectorAll("label, select, button, output, .thumb span, h2 > span")].filter(shown);
-  const clipped = controls.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent.trim().slice(0, 30));
+  const shown = (el) =>
+    el.getClientRects().length && !el.closest("[hidden], .hidden-by-link")
+    && getComputedStyle(el).visibility !== "hidden";
+  const named = "label, select, button, output, .thumb span, h2 > span";
+  const controls = [...document.querySelectorAll(named)].filter(shown);
+  const clipped = controls.filter((el) => el.scrollWidth > el.clientWidth + 1)
+    .map((el) => el.textContent.trim().slice(0, 30));
   const leaves = [...document.querySelectorAll("select, button, input:not([type=file]), output")].filter(shown);
   const boxes = leaves.map((el) => [el, el.getBoundingClientRect()]);
   const overlaps = [];
@@ -45,7 +49,8 @@ CLIPPED = """() => {
       if (a.contains(b) || b.contains(a)) continue;
       const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
       const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
-      if (x > 1 && y > 1) overlaps.push([a.dataset.testid || a.textContent.trim().slice(0, 20), b.dataset.testid || b.textContent.trim().slice(0, 20)]);
+      const name = (el) => el.dataset.testid || el.textContent.trim().slice(0, 20);
+      if (x > 1 && y > 1) overlaps.push([name(a), name(b)]);
     }
   }
   return { clipped, overlaps };
@@ -110,7 +115,9 @@ def test_projector_hidden_parts_leave_no_gaps(browser_context: Any, server: str)
 
 
 @pytest.mark.parametrize("viewport", LAPTOPS, ids=lambda v: f"{v['width']}x{v['height']}")
-def test_laptop_nothing_clipped_for_any_optimizer_or_schedule(browser_context: Any, server: str, viewport: dict[str, int]) -> None:
+def test_laptop_nothing_clipped_for_any_optimizer_or_schedule(
+    browser_context: Any, server: str, viewport: dict[str, int]
+) -> None:
     page = open_playground(browser_context(viewport), server)
     no_scroll(page)
     optimizers = page.locator(f"{sel('optimizer')} option").evaluate_all("os => os.map((o) => o.value)")
@@ -133,7 +140,9 @@ def test_phone_one_column_no_sideways_scroll_and_big_targets(browser_context: An
     page = open_playground(browser_context(PHONE, has_touch=True, is_mobile=True), server)
     for width in (390, 360):
         page.set_viewport_size({"width": width, "height": 844})
-        page.wait_for_function(f"() => document.documentElement.scrollWidth <= {width}")  # the plots resize a moment later
+        page.wait_for_function(
+            f"() => document.documentElement.scrollWidth <= {width}"
+        )  # the plots resize a moment later
     small = page.evaluate(
         """() => [...document.querySelectorAll("button, select, input, a, [role=button]")]
           .filter((el) => el.getClientRects().length && !el.closest("[hidden], .hidden-by-link, svg"))
@@ -190,4 +199,6 @@ def test_keyboard_space_escape_units_and_weights(browser_context: Any, server: s
         page.fill(sel("point-x2"), "1")
         page.focus(sel("add-point"))
         page.keyboard.press("Enter")
-    page.wait_for_function("() => window.playground.config.dataset.name === 'custom' && window.playground.config.dataset.samples === 2")
+    page.wait_for_function(
+        "() => window.playground.config.dataset.name === 'custom' && window.playground.config.dataset.samples === 2"
+    )

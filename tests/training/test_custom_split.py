@@ -18,5 +18,7 @@ def test_ten_points_at_half_split_each_class_evenly() -> None:
 
 
 def test_a_lone_class_still_trains() -> None:
-    split = load_split(DatasetConfig(name="custom", points=[[0.0, 0.0], [1.0, 1.0]], labels=[0, 0], train_fraction=0.1), 0)
+    split = load_split(
+        DatasetConfig(name="custom", points=[[0.0, 0.0], [1.0, 1.0]], labels=[0, 0], train_fraction=0.1), 0
+    )
     assert len(split.train_points) >= 1
