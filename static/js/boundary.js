@@ -53,8 +53,9 @@ export class BoundaryPlot {
   handleClick(event) {
     if (!this.ready || !this.onClick) return;
     // Plotly re-emits a tap as clicks of its own: one tap, one point.
-    if (event.timeStamp - (this.lastClick || -1e9) < 300) return;
-    this.lastClick = event.timeStamp;
+    const last = this.lastClick;
+    if (last && event.timeStamp - last.time < 300 && event.clientX === last.x && event.clientY === last.y) return;
+    this.lastClick = { time: event.timeStamp, x: event.clientX, y: event.clientY };
     const full = this.el._fullLayout;
     const rect = this.el.getBoundingClientRect();
     const px = event.clientX - rect.left - full.xaxis._offset;

@@ -101,7 +101,7 @@ class Playground {
       {
         onHoverNode: (node) => this.display.hoverNode(node),
         onLeaveNode: () => this.display.leaveNode(),
-        onHoverLink: (link, event) => tooltip(`${link.label}: ${formatNumber(link.value, 4, "fixed")}`, event),
+        onHoverLink: (link, event) => tooltip(`w = ${formatNumber(link.value, 4, "fixed")} · ${link.label}`, event),
         onLeaveLink: () => tooltip(null),
         onClickLink: (link, event) => this.editing.editParameter({ ...link }, link.value, event),
         onClickBias: (node, event) =>
