@@ -39,15 +39,16 @@ def load_split(dataset: DatasetConfig, data_seed: int) -> Split:
     """Generate (or take) the points and split them by ``dataset.train_fraction``.
 
     Generated sets are cut exactly: the first round(fraction * n) of a seeded
-    permutation train. Custom points instead train when a seeded uniform draw
-    of their own is below the fraction; the draws form a prefix-stable stream,
-    so adding a point never moves the points already placed between the sets.
+    permutation train. Custom points are cut per class, so each class trains
+    within one point of its share however few points there are; the cut only
+    looks at earlier points, so adding a point never moves the points already
+    placed between the sets.
     """
     if dataset.name == "custom":
         assert dataset.points is not None and dataset.labels is not None
         points = np.asarray(dataset.points, dtype=np.float64).reshape(-1, 2)
         labels: Labels = np.asarray(dataset.labels, dtype=np.int64)
-        train = _rng(data_seed, 1).random(points.shape[0]) < dataset.train_fraction
+        train = _even_per_class(labels, dataset.train_fraction, _rng(data_seed, 1))
         if not train.any():
             train[:] = True
     else:
@@ -61,3 +62,18 @@ def load_split(dataset: DatasetConfig, data_seed: int) -> Split:
         np.ascontiguousarray(points[~train]),
         labels[~train],
     )
+
+
+def _even_per_class(labels: Labels, fraction: float, rng: np.random.Generator) -> NDArray[np.bool_]:
+    """The k-th point of a class trains when floor((k + 1) * fraction + offset) steps up.
+
+    A seeded offset per class decides where the odd point falls, so after n points a
+    class holds floor(n * fraction + offset) training points: its share, give or take one.
+    """
+    offsets = rng.random(int(labels.max(initial=0)) + 1)
+    train = np.zeros(labels.shape[0], dtype=bool)
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        ranks = np.arange(members.size + 1) * fraction + offsets[label]
+        train[members] = np.diff(np.floor(ranks)) > 0
+    return train

@@ -15,7 +15,9 @@ export function describeDetail(detail) {
   return detail
     .map((e) => {
       const where = (e.loc || []).filter((p) => p !== "body").join(".");
-      return where ? `${where}: ${e.msg}` : e.msg;
+      // "line 1: expected 3 columns" already says where: no "line.1: " in front of it.
+      const said = e.msg.startsWith(`${where.replaceAll(".", " ")}:`);
+      return where && !said ? `${where}: ${e.msg}` : e.msg;
     })
     .join("; ");
 }

@@ -4,6 +4,7 @@
 
 import { boundaryPixels, classColor, diverging, paintCanvas, rgb } from "./colors.js";
 import { mapValue } from "./frames.js";
+import { plotTextSize } from "./helpers.js";
 
 const VIEW = 6;
 
@@ -18,6 +19,7 @@ export class BoundaryPlot {
 
   init(Plotly) {
     this.Plotly = Plotly;
+    const size = plotTextSize();
     const axis = {
       range: [-VIEW, VIEW],
       fixedrange: true,
@@ -26,12 +28,12 @@ export class BoundaryPlot {
       tickvals: [-6, -3, 0, 3, 6],
       ticks: "outside",
       ticklen: 3,
-      tickfont: { size: 10, color: "#6b7280" },
+      tickfont: { size, color: "#5f6670" },
       linecolor: "#c4c8cd",
       mirror: true,
     };
     const layout = {
-      margin: { l: 26, r: 6, t: 6, b: 22 },
+      margin: { l: size * 2.4, r: size, t: size * 0.7, b: size * 2 },
       xaxis: { ...axis, constrain: "domain" },
       yaxis: { ...axis, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
       images: [{ source: "", xref: "x", yref: "y", x: -VIEW, y: VIEW, sizex: 2 * VIEW, sizey: 2 * VIEW, sizing: "stretch", layer: "below" }],
@@ -43,19 +45,24 @@ export class BoundaryPlot {
     };
     const empty = { x: [], y: [], mode: "markers", type: "scatter", hoverinfo: "skip" };
     Plotly.newPlot(this.el, [empty, { ...empty }], layout, { displayModeBar: false, responsive: true });
+    this.el.addEventListener("pointerdown", (event) => (this.pointer = event.pointerType), true);
     this.el.addEventListener("click", (event) => this.handleClick(event));
     this.ready = true;
   }
 
   handleClick(event) {
     if (!this.ready || !this.onClick) return;
+    // Plotly re-emits a tap as clicks of its own: one tap, one point.
+    const last = this.lastClick;
+    if (last && event.timeStamp - last.time < 300 && event.clientX === last.x && event.clientY === last.y) return;
+    this.lastClick = { time: event.timeStamp, x: event.clientX, y: event.clientY };
     const full = this.el._fullLayout;
     const rect = this.el.getBoundingClientRect();
     const px = event.clientX - rect.left - full.xaxis._offset;
     const py = event.clientY - rect.top - full.yaxis._offset;
     const x = -VIEW + (2 * VIEW * px) / full.xaxis._length;
     const y = VIEW - (2 * VIEW * py) / full.yaxis._length;
-    if (Math.abs(x) <= VIEW && Math.abs(y) <= VIEW) this.onClick(x, y);
+    if (Math.abs(x) <= VIEW && Math.abs(y) <= VIEW) this.onClick(x, y, this.pointer === "touch");
   }
 
   // data: {train: {points, labels}, test: {...}, task}; labels are classes or values.

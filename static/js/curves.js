@@ -1,15 +1,20 @@
-// Per-epoch curves: loss on top, accuracy and learning rate below. Points are
+// Per-epoch curves in three panels with their own axes: loss, accuracy and the
+// learning rate, side by side when there is room and stacked when not. Points are
 // appended as they arrive; past MAX_POINTS every other point is dropped, so a
 // long run stays light while still spanning all of it.
 
+import { plotTextSize } from "./helpers.js";
+
 const MAX_POINTS = 1500;
 const TRACES = [
-  { key: "train_loss", name: "train loss", axis: "y", color: "#2c3035", dash: "solid" },
-  { key: "test_loss", name: "test loss", axis: "y", color: "#9aa0a6", dash: "dash" },
-  { key: "train_accuracy", name: "train acc", axis: "y2", color: "#0877bd", dash: "solid" },
-  { key: "test_accuracy", name: "test acc", axis: "y2", color: "#7fb3d5", dash: "dash" },
-  { key: "learning_rate", name: "rate", axis: "y3", color: "#f59322", dash: "dot" },
+  { key: "train_loss", name: "train", axis: "y", color: "#2c3035", dash: "solid" },
+  { key: "test_loss", name: "test", axis: "y", color: "#6b7280", dash: "dash" },
+  { key: "train_accuracy", name: "train", axis: "y2", color: "#0877bd", dash: "solid" },
+  { key: "test_accuracy", name: "test", axis: "y2", color: "#5b9cc8", dash: "dash" },
+  { key: "learning_rate", name: "rate", axis: "y3", color: "#c26a00", dash: "solid" },
 ];
+const TITLES = ["loss", "accuracy", "learning rate"];
+const STACK_BELOW = 420; // px of width under which the panels stack
 
 export class Curves {
   constructor(element) {
@@ -18,32 +23,91 @@ export class Curves {
     this.x = [];
     this.series = TRACES.map(() => []);
     this.lastEpoch = -1;
+    this.regression = false;
   }
 
   init(Plotly) {
     this.Plotly = Plotly;
+    this.Plotly.newPlot(this.el, this.traces(), this.layout(), { displayModeBar: false, responsive: true });
+    this.ready = true;
+    this.stacked = this.isStacked();
+    new ResizeObserver(() => this.resize()).observe(this.el);
+  }
+
+  isStacked() {
+    return this.el.clientWidth < STACK_BELOW;
+  }
+
+  resize() {
+    if (!this.ready || !this.el.clientWidth) return;
+    if (this.isStacked() !== this.stacked) {
+      this.stacked = this.isStacked();
+      this.Plotly.relayout(this.el, this.layout());
+    } else {
+      this.Plotly.Plots.resize(this.el);
+    }
+  }
+
+  // One panel per quantity (accuracy leaves when the task is regression).
+  layout() {
+    const size = plotTextSize();
+    const panels = this.regression ? [0, 2] : [0, 1, 2];
+    const stacked = this.isStacked();
+    const gap = stacked ? 0.12 : 0.1;
+    const share = (1 - gap * (panels.length - 1)) / panels.length;
+    const domain = (i) => [i * (share + gap), i * (share + gap) + share];
     const layout = {
-      margin: { l: 38, r: 36, t: 16, b: 18 },
+      font: { size },
+      margin: { l: size * 3.6, r: size, t: size * 1.8, b: size * 2 },
       showlegend: true,
-      legend: { orientation: "h", y: 1.0, yanchor: "bottom", x: 0, font: { size: 9 }, itemwidth: 20, tracegroupgap: 0 },
-      xaxis: { title: { text: "" }, tickfont: { size: 10 }, anchor: "y2", zeroline: false },
-      yaxis: { domain: [0.48, 1], tickfont: { size: 10 }, title: { text: "loss", font: { size: 10 } }, zeroline: false },
-      yaxis2: { domain: [0, 0.4], range: [0, 1.02], tickfont: { size: 10 }, title: { text: "accuracy", font: { size: 10 } }, tickformat: ".0%" },
-      yaxis3: {
-        overlaying: "y2",
-        side: "right",
-        title: { text: "rate", font: { size: 10, color: "#f59322" } },
-        tickfont: { size: 9, color: "#f59322" },
-        showgrid: false,
-        zeroline: false,
-        rangemode: "tozero",
-      },
+      legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom", font: { size }, bgcolor: "rgba(0,0,0,0)" },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "#fff",
       hovermode: "x unified",
+      annotations: [],
     };
-    this.Plotly.newPlot(this.el, this.traces(), layout, { displayModeBar: false, responsive: true });
-    this.ready = true;
+    panels.forEach((quantity, i) => {
+      const suffix = quantity === 0 ? "" : String(quantity + 1);
+      const where = stacked ? domain(panels.length - 1 - i) : domain(i);
+      const empty = this.x.length === 0;
+      layout[`xaxis${suffix}`] = {
+        domain: stacked ? [0, 1] : where,
+        anchor: `y${suffix}`,
+        matches: quantity === 0 ? undefined : "x",
+        showticklabels: !stacked || i === panels.length - 1,
+        tickfont: { size },
+        zeroline: false,
+        automargin: true,
+      };
+      layout[`yaxis${suffix}`] = {
+        domain: stacked ? where : [0, 1],
+        anchor: `x${suffix}`,
+        tickfont: { size },
+        showticklabels: !empty,
+        zeroline: false,
+        automargin: true,
+        nticks: 4,
+        rangemode: "tozero",
+        ...(quantity === 1 ? { range: [0, 1.02], tickformat: ".0%", autorange: false } : {}),
+        ...(quantity === 2 ? { exponentformat: "e", tickformat: ".2~g" } : {}),
+      };
+      layout.annotations.push({
+        text: TITLES[quantity],
+        xref: `x${suffix} domain`,
+        yref: `y${suffix} domain`,
+        x: 0,
+        y: 1,
+        xanchor: "left",
+        yanchor: "bottom",
+        showarrow: false,
+        font: { size, color: "#2c3035" },
+      });
+    });
+    for (const hidden of [0, 1, 2].filter((q) => !panels.includes(q))) {
+      layout[`xaxis${hidden + 1}`] = { visible: false };
+      layout[`yaxis${hidden + 1}`] = { visible: false };
+    }
+    return layout;
   }
 
   traces() {
@@ -51,11 +115,14 @@ export class Curves {
       x: this.x.slice(),
       y: this.series[i].slice(),
       name: t.name,
+      xaxis: t.axis === "y" ? "x" : `x${t.axis.slice(1)}`,
       yaxis: t.axis,
+      legendgroup: t.name,
       type: "scatter",
       mode: "lines",
       line: { color: t.color, dash: t.dash, width: 1.6 },
-      showlegend: t.axis !== "y3",
+      visible: !(this.regression && t.axis === "y2"),
+      showlegend: t.axis === "y" || (this.regression && t.axis === "y3"),
       hovertemplate: t.key === "learning_rate" ? "%{y:.3g}" : t.axis === "y2" ? "%{y:.1%}" : "%{y:.4f}",
     }));
   }
@@ -77,8 +144,8 @@ export class Curves {
     const before = this.x.length;
     const fresh = this.push(records);
     if (!fresh.length) return;
-    if (this.x.length !== before + fresh.length) {
-      this.redraw(); // thinned
+    if (this.x.length !== before + fresh.length || before === 0) {
+      this.redraw(); // thinned, or the first points: the axes get their labels
     } else if (this.ready) {
       const xs = TRACES.map(() => fresh.map((r) => r.epoch));
       const ys = TRACES.map((t) => fresh.map((r) => r[t.key]));
@@ -102,7 +169,7 @@ export class Curves {
   }
 
   redraw() {
-    if (this.ready) this.Plotly.react(this.el, this.traces(), this.el.layout);
+    if (this.ready) this.Plotly.react(this.el, this.traces(), { ...this.layout(), shapes: this.el.layout.shapes });
   }
 
   // Early stopping: a dashed line at the epoch with the lowest test loss.
@@ -115,16 +182,12 @@ export class Curves {
     this.Plotly.relayout(this.el, { shapes });
   }
 
-  // Regression has no accuracy: its panel then shows only the learning rate.
+  // Regression has no accuracy: its panel then leaves, and the others share its room.
   setTask(task) {
     const regression = task === "regression";
     if (!this.ready || this.regression === regression) return;
     this.regression = regression;
-    this.Plotly.relayout(this.el, {
-      "yaxis2.visible": !regression,
-      "yaxis2.showgrid": !regression,
-    });
-    this.Plotly.restyle(this.el, { visible: !regression }, [2, 3]);
+    this.redraw();
   }
 
   get length() {

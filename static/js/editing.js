@@ -8,8 +8,9 @@ const ERASE_RADIUS = 0.6;
 
 export class Editing {
   // run: the session; controls: the drawing class and eraser; limits: GET /api/options' limits.
-  constructor({ run, controls, limits, status }) {
-    Object.assign(this, { run, controls, limits, status });
+  // onPoints: the points changed here before the server knows (a blank plot, a first point).
+  constructor({ run, controls, limits, status, onPoints }) {
+    Object.assign(this, { run, controls, limits, status, onPoints });
   }
 
   selectDataset(name) {
@@ -47,13 +48,39 @@ export class Editing {
     }
   }
 
-  clickPlot(x, y) {
-    if (!this.run.data) return;
+  // On a touch screen a tap on the plot only adds a point in draw mode: a student who
+  // meant to scroll or look must not turn the dataset into "custom".
+  toggleDrawMode() {
+    const button = document.querySelector('[data-testid="draw-mode"]');
+    button.setAttribute("aria-pressed", String(button.getAttribute("aria-pressed") !== "true"));
+  }
+
+  clickPlot(x, y, touch) {
+    const drawing = document.querySelector('[data-testid="draw-mode"]').getAttribute("aria-pressed") === "true";
+    if (touch && !drawing) {
+      this.status.say("To add points on a touch screen, turn on “Draw on plot” first.");
+      return;
+    }
+    this.addPoint(x, y);
+  }
+
+  // A blank canvas: the points go, and the next two added start the new set.
+  clearPoints() {
+    if (this.run.config.dataset.classes === null) return;
+    this.cleared = true;
+    this.run.data = { task: "classification", train: { points: [], labels: [] }, test: { points: [], labels: [] } };
+    this.pending = { points: [], labels: [] };
+    this.onPoints?.();
+    this.status.say("The plot is blank: add points by clicking it (or with the x₁, x₂ fields); training starts from the first two.");
+  }
+
+  addPoint(x, y) {
+    if (!this.run.data || !Number.isFinite(x) || !Number.isFinite(y) || Math.abs(x) > 6 || Math.abs(y) > 6) return;
     if (this.run.config.dataset.classes === null) {
       this.status.error("Points can be added to classification data only.");
       return;
     }
-    const { points, labels } = this.allPoints();
+    const { points, labels } = this.pending || this.allPoints();
     if (this.controls.erasing) {
       const nearest = nearestPoint(points, x, y);
       if (nearest < 0) return;
@@ -71,6 +98,13 @@ export class Editing {
       points.push([Math.round(x * 100) / 100, Math.round(y * 100) / 100]);
       labels.push(this.controls.drawClass);
     }
+    if (points.length < 2) {
+      this.pending = { points, labels };
+      this.run.data.train = { points: points.slice(), labels: labels.slice() };
+      this.onPoints?.();
+      return;
+    }
+    this.pending = null;
     this.putPoints(points, labels);
   }
 
@@ -116,7 +150,7 @@ export class Editing {
     input.step = "any";
     input.value = value === null || value === undefined ? "0" : String(Math.round(value * 10000) / 10000);
     input.setAttribute("data-testid", "weight-editor");
-    input.setAttribute("aria-label", target.source === null ? "bias" : "weight");
+    input.setAttribute("aria-label", target.label || (target.source === null ? "bias" : "weight"));
     box.append(input);
     document.body.append(box);
     input.focus();

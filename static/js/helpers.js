@@ -42,3 +42,6 @@ export function formatNumber(x, digits = 4, notation = "auto") {
 export function formatPercent(x) {
   return x === null || x === undefined ? "–" : `${(100 * x).toFixed(1)}%`;
 }
+
+// Text size for plot ticks and legends: 18 px on a projector (big=1), legible elsewhere.
+export const plotTextSize = () => (document.documentElement.classList.contains("big") ? 18 : 12);

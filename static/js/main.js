@@ -90,7 +90,7 @@ class Playground {
       document.querySelectorAll(`[data-control="${CSS.escape(name)}"]`).forEach((el) => el.classList.add("hidden-by-link"));
     }
     const { status, run, options } = this;
-    this.boundary = new BoundaryPlot($("boundary"), { onClick: (x, y) => this.editing.clickPlot(x, y) });
+    this.boundary = new BoundaryPlot($("boundary"), { onClick: (x, y, touch) => this.editing.clickPlot(x, y, touch) });
     this.curves = new Curves($("loss-chart"));
     this.controls = new Controls(
       (patch) => run.patch(patch),
@@ -101,10 +101,11 @@ class Playground {
       {
         onHoverNode: (node) => this.display.hoverNode(node),
         onLeaveNode: () => this.display.leaveNode(),
-        onHoverLink: (link, event) => tooltip(`w = ${formatNumber(link.value, 4, "fixed")}`, event),
+        onHoverLink: (link, event) => tooltip(`w = ${formatNumber(link.value, 4, "fixed")} · ${link.label}`, event),
         onLeaveLink: () => tooltip(null),
         onClickLink: (link, event) => this.editing.editParameter({ ...link }, link.value, event),
-        onClickBias: (node, event) => this.editing.editParameter({ layer: node.layer, unit: node.unit, source: null }, node.bias, event),
+        onClickBias: (node, event) =>
+          this.editing.editParameter({ layer: node.layer, unit: node.unit, source: null, label: `${this.network.unitName(node.column, node.unit)}, bias` }, node.bias, event),
         onUnits: (layer, change) => this.editing.changeUnits(layer, change),
         paintOutput: (canvas) => this.display.paintOutput(canvas),
       },
@@ -112,7 +113,7 @@ class Playground {
     );
     const { boundary, curves, network, controls } = this;
     this.display = new Display({ boundary, curves, network, controls, status, run });
-    this.editing = new Editing({ run, controls, status, limits: options.limits });
+    this.editing = new Editing({ run, controls, status, limits: options.limits, onPoints: () => this.display.drawPoints() });
     const viewFlags = () => ({ test: controls.view.showTest, discretize: controls.view.discretize, palette: controls.view.palette });
     this.sharing = new Sharing({ run, status, flags, viewFlags, defaults: this.defaults, runSlug: this.runSlug, lesson: Boolean(this.lessonName) });
     const subscribe = { fps: Math.min(60, Math.max(1, flags.fps || 20)), boundary_resolution: 100, neuron_resolution: 12 };
@@ -258,6 +259,9 @@ class Playground {
     click("save-run", () => this.sharing.saveRun(this.display.latest ? this.display.latest.state.epoch : 0));
     click("popover-close", () => ($("popover").hidden = true));
     $("speed").addEventListener("change", () => this.display.playing && this.play());
+    click("draw-mode", () => this.editing.toggleDrawMode());
+    click("clear-points", () => this.editing.clearPoints());
+    click("add-point", () => this.editing.addPoint(Number($("point-x1").value), Number($("point-x2").value)));
     $("upload").addEventListener("change", (event) => {
       const file = event.target.files[0];
       if (file) this.editing.upload(file);
@@ -266,10 +270,18 @@ class Playground {
     document.addEventListener("keydown", (event) => this.key(event));
   }
 
+  // Shortcuts apply only when focus is on no control: Space on a button presses that button.
   key(event) {
-    const tag = event.target.tagName;
-    if (["INPUT", "SELECT", "TEXTAREA"].includes(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === " ") {
+    if (event.key === "Escape" && !$("popover").hidden) {
+      $("popover").hidden = true;
+      return;
+    }
+    const control = event.target.closest?.("button, a, input, select, textarea, summary, [role='button'], [tabindex]");
+    if (control || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (this.run.watchToken && [" ", "s", "r"].includes(event.key)) {
+      event.preventDefault();
+      this.status.warn("Only the presenter can play, pause or step this session; it updates here by itself.");
+    } else if (event.key === " ") {
       event.preventDefault();
       if (this.display.playing) this.pause();
       else this.play();
@@ -277,8 +289,6 @@ class Playground {
       this.command("step", 1, "batch");
     } else if (event.key === "r") {
       this.command("reset");
-    } else if (event.key === "Escape") {
-      $("popover").hidden = true;
     }
   }
 }

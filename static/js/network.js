@@ -57,14 +57,26 @@ export class NetworkDiagram {
       div.title = this.labels[name] || name;
       div.dataset.feature = name;
     }
-    div.addEventListener("mouseenter", () => this.handlers.onHoverNode?.(this.describeNode(div)));
-    div.addEventListener("mouseleave", () => this.handlers.onLeaveNode?.());
+    div.tabIndex = 0;
+    div.setAttribute("role", kind === "input" ? "img" : "button");
+    div.setAttribute("aria-label", this.unitName(column, unit));
+    for (const on of ["mouseenter", "focus"]) div.addEventListener(on, () => this.handlers.onHoverNode?.(this.describeNode(div)));
+    for (const off of ["mouseleave", "blur"]) div.addEventListener(off, () => this.handlers.onLeaveNode?.());
     div.addEventListener("click", (event) => {
       const node = this.describeNode(div);
       if (node.kind !== "input") this.handlers.onClickBias?.(node, event);
     });
+    pressable(div);
     this.el.append(div);
     return div;
+  }
+
+  // "input x1", "hidden layer 1, unit 3", "output 2": what a screen reader says for a unit.
+  unitName(column, unit) {
+    const last = this.columns.length - 1;
+    if (column === 0) return `input ${this.labels[this.features[unit]] || this.features[unit]}`;
+    if (column === last) return this.columns[last] > 1 ? `output ${unit + 1}` : "output";
+    return `hidden layer ${column}, unit ${unit + 1}`;
   }
 
   describeNode(div) {
@@ -84,6 +96,11 @@ export class NetworkDiagram {
     path.addEventListener("mousemove", (event) => this.handlers.onHoverLink?.(this.describeLink(path), event));
     path.addEventListener("mouseleave", () => this.handlers.onLeaveLink?.());
     path.addEventListener("click", (event) => this.handlers.onClickLink?.(this.describeLink(path), event));
+    path.setAttribute("tabindex", "0");
+    path.setAttribute("role", "button");
+    path.addEventListener("focus", () => this.handlers.onHoverLink?.(this.describeLink(path), pointAt(path)));
+    path.addEventListener("blur", () => this.handlers.onLeaveLink?.());
+    pressable(path);
     this.svg.append(path);
     return path;
   }
@@ -93,7 +110,8 @@ export class NetworkDiagram {
     const source = Number(path.dataset.source);
     const unit = Number(path.dataset.unit);
     const value = this.weights ? this.weights[layer].weights[source][unit] : null;
-    return { layer, source, unit, value };
+    const from = this.unitName(layer, source).replace(/^input /, "");
+    return { layer, source, unit, value, label: `${this.unitName(layer + 1, unit)}, weight from ${from}` };
   }
 
   makeLayerControls(layer, units) {
@@ -223,7 +241,24 @@ export class NetworkDiagram {
         const style = weightStyle(w, this.palette);
         path.setAttribute("stroke", style.color);
         path.setAttribute("stroke-width", style.width.toFixed(2));
+        path.setAttribute("aria-label", `${this.unitName(k + 1, j)}, weight from ${this.unitName(k, i).replace(/^input /, "")}: ${w.toFixed(2)}`);
       });
     });
   }
+}
+
+// Where a focused element is, as the pointer event a hover or click would have carried.
+function pointAt(element) {
+  const box = element.getBoundingClientRect();
+  return { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2 };
+}
+
+// Enter or Space on a focused unit or connection does what a click does.
+function pressable(element) {
+  element.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    const { clientX, clientY } = pointAt(element);
+    element.dispatchEvent(new MouseEvent("click", { clientX, clientY, bubbles: true }));
+  });
 }

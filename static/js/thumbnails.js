@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { classColor } from "./colors.js";
 
 const SIZE = 64;
-const SAMPLES = 80;
+const SAMPLES = 36; // enough to show a shape; the first load has a byte budget
 
 export function drawPoints(canvas, body, palette = "classic") {
   canvas.width = SIZE;
@@ -51,7 +51,9 @@ export function buildThumbnails(box, datasets, onSelect) {
     button.setAttribute("data-testid", `dataset-${spec.name}`);
     const canvas = document.createElement("canvas");
     const label = document.createElement("span");
-    label.textContent = spec.name;
+    // A soft hyphen lets "checkerboard" break as "checker-board" in a narrow cell.
+    const cut = Math.max(4, spec.name.length - 5);
+    label.textContent = spec.name.length > 7 ? `${spec.name.slice(0, cut)}\u00ad${spec.name.slice(cut)}` : spec.name;
     button.append(canvas, label);
     button.addEventListener("click", () => onSelect(spec.name));
     box.append(button);

@@ -149,7 +149,11 @@ class Connection:
             await host.set_watcher_fps(sid, self.watcher_id, message.fps)
 
     async def run(self) -> None:
-        self.watcher_id = await self.host.add_watcher(self.session_id, self.watcher.fps)
+        try:
+            self.watcher_id = await self.host.add_watcher(self.session_id, self.watcher.fps)
+        except SessionNotFound:  # gone between the check and now: an expected 404, not an error
+            await self.close_not_found()
+            return
         self.store.watching(self.session_id, +1)
         sender = asyncio.create_task(self.frames())
         receiver = asyncio.create_task(self.receive())
