@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { classColor } from "./colors.js";
 
 const SIZE = 64;
-const SAMPLES = 36; // enough to show a shape; the first load has a byte budget
+const SAMPLES = 80;
 
 export function drawPoints(canvas, body, palette = "classic") {
   canvas.width = SIZE;
