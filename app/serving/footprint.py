@@ -35,5 +35,6 @@ def session_bytes(config: Config) -> int:
     caches = 2 * points * sum(sizes[1:])
     data = 3 * points * len(config.features) + 2 * points * outputs + 4 * points
     copies = (4 + OPTIMIZER_BUFFERS.get(config.optimizer.name, 2)) * params
-    checkpoints = max(CHECKPOINT_BYTES, 4 * 3 * params * FLOAT)
+    # As app/training/checkpoints.py keeps them: 4 to 200 of three parameter-sized arrays.
+    checkpoints = 3 * params * FLOAT * max(4, min(200, CHECKPOINT_BYTES // (3 * params * FLOAT)))
     return FLOAT * (caches + data + copies) + checkpoints + FIXED_BYTES
