@@ -151,6 +151,7 @@ def create_app(
         if isinstance(host, ShardedHost):
             host.on_lost = store.forget
         app.state.saves = RateLimit(settings.max_saves_per_minute, 60.0, clock)
+        app.state.landscape_turns = asyncio.Semaphore(1)
         app.state.runs = await asyncio.to_thread(open_runs, settings)
         # Read (and compress) plotly.js in the background: health answers at once.
         app.state.plotly = asyncio.create_task(asyncio.to_thread(shared_plotly))

@@ -14,6 +14,7 @@ from app import __version__
 from app.api.deps import RunsDep, SettingsDep, StoreDep
 from app.api.schemas import DatasetInfo, Health, Limits, NamedChoice, Options, StoreHealth
 from app.api.schemas.meta import MemoryHealth
+from app.nn import landscape
 from app.nn.activations import ACTIVATIONS
 from app.nn.features import FEATURES
 from app.nn.inits import INITS
@@ -122,6 +123,7 @@ async def options(settings: SettingsDep) -> Options:
             max_sessions_per_client=settings.max_sessions_per_client,
             max_saves_per_minute=settings.max_saves_per_minute,
             max_run_bytes=settings.max_run_bytes,
+            max_landscape_evaluations=landscape.MAX_EVALUATIONS,
         ),
         defaults=Config(),
     )
