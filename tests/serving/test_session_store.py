@@ -136,12 +136,15 @@ def test_watched_sessions_never_expire(stored: Stored) -> None:
     stored(test)
 
 
-def on_store(test: Callable[[SessionStore, FakeClock], Awaitable[None]], **limits: int) -> None:
+def on_store(
+    test: Callable[[SessionStore, FakeClock], Awaitable[None]], budget: int | None = None, per_client: int | None = None
+) -> None:
     async def main() -> None:
         clock = FakeClock()
         host = SessionHost(compute_threads=1)
         try:
-            await test(SessionStore(host, capacity=100, ttl=TTL, clock=clock, **limits), clock)
+            store = SessionStore(host, capacity=100, ttl=TTL, clock=clock, budget=budget, per_client=per_client)
+            await test(store, clock)
         finally:
             await host.close()
 
