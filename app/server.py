@@ -29,9 +29,11 @@ from app.api.headers import SecurityHeaders
 from app.api.routes import datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
 from app.outputs.wire import error_message
 from app.serving import allocator
+from app.serving.footprint import MB
 from app.serving.host import SessionHost
 from app.serving.postgres_runs import PostgresRunStore
 from app.serving.protocol import Host
+from app.serving.quota import RateLimit
 from app.serving.runs_store import RunStore
 from app.serving.session_store import CapacityError, SessionStore
 from app.serving.shards import ShardedHost
@@ -137,7 +139,19 @@ def create_app(
         else:
             host = SessionHost(settings.compute_threads, settings.chunk_seconds)
         prefix = settings.id_prefix
-        app.state.store = SessionStore(host, settings.max_sessions, settings.session_ttl, clock, prefix)
+        app.state.store = store = SessionStore(
+            host,
+            settings.max_sessions,
+            settings.session_ttl,
+            clock,
+            prefix,
+            budget=settings.max_memory_mb * MB,
+            per_client=settings.max_sessions_per_client,
+        )
+        if isinstance(host, ShardedHost):
+            host.on_lost = store.forget
+        app.state.saves = RateLimit(settings.max_saves_per_minute, 60.0, clock)
+        app.state.landscape_turns = asyncio.Semaphore(1)
         app.state.runs = await asyncio.to_thread(open_runs, settings)
         # Read (and compress) plotly.js in the background: health answers at once.
         app.state.plotly = asyncio.create_task(asyncio.to_thread(shared_plotly))

@@ -82,6 +82,21 @@ class Settings(BaseSettings):
         description="a CSP frame-ancestors value limiting which sites may embed the page (e.g. 'self' "
         "https://courses.example.org); empty lets any site embed it",
     )
+    max_memory_mb: int = Field(
+        1024,
+        ge=1,
+        description="memory for sessions, in MB: each is admitted by its estimated size (a default session "
+        "takes about 2 MB, the largest config about 50 MB); past it, creating one answers 429",
+    )
+    max_sessions_per_client: int = Field(
+        60, ge=1, description="live sessions one client address may hold (a class behind one school NAT shares one)"
+    )
+    trusted_proxies: Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)] = Field(
+        default_factory=list,
+        description="addresses of reverse proxies (comma-separated) whose X-Forwarded-For names the client",
+    )
+    max_saves_per_minute: int = Field(30, ge=1, description="runs one client address may save per minute")
+    max_run_bytes: int = Field(2_000_000, ge=1, description="the largest saved run (its model document, in bytes)")
 
     @property
     def id_prefix(self) -> str:

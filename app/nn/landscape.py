@@ -23,6 +23,8 @@ from app.nn.arrays import Array
 from app.nn.model import MLP
 
 Kind = Literal["logistic", "linear"]
+CHUNK = 500_000  # floats of scratch per block of the surface (4 MB)
+MAX_EVALUATIONS = 8_000_000  # loss terms (grid points x samples) one surface may take: under a second of a core
 
 
 def one_d_data(kind: Kind, samples: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
@@ -47,12 +49,25 @@ def loss_and_gradient(kind: Kind, x: Array, y: Array, b: float, w: float) -> tup
 
 
 def surface(kind: Kind, x: Array, y: Array, b_axis: Array, w_axis: Array) -> Array:
-    """The mean loss over a grid: rows follow w, columns follow b."""
-    z = b_axis[None, :, None] + w_axis[:, None, None] * x[None, None, :]
-    if kind == "logistic":
-        return np.mean(np.logaddexp(0.0, z) - y * z, axis=2)
-    r = z - y
-    return np.mean(r * r, axis=2)
+    """The mean loss over a grid: rows follow w, columns follow b.
+
+    Computed a few rows at a time, so the scratch space stays near ``CHUNK`` floats
+    however large the grid and the data are.
+    """
+    grid = np.empty((w_axis.size, b_axis.size))
+    rows = max(1, CHUNK // max(1, b_axis.size * x.size))
+    for start in range(0, w_axis.size, rows):
+        w = w_axis[start : start + rows]
+        z = b_axis[None, :, None] + w[:, None, None] * x[None, None, :]
+        if kind == "logistic":
+            loss = np.logaddexp(0.0, z)
+            loss -= y * z
+        else:
+            loss = z
+            loss -= y
+            loss *= loss
+        grid[start : start + rows] = loss.mean(axis=2)
+    return grid
 
 
 def descend(kind: Kind, x: Array, y: Array, start: tuple[float, float], learning_rate: float, steps: int) -> Array:

@@ -14,7 +14,8 @@ mmap threshold (M_MMAP_THRESHOLD) stops the creep too, but changes how every
 large block is allocated (each socket read of up to 256 KB gets a fresh
 mapping); trimming leaves allocation as it is.
 
-Elsewhere than glibc (macOS, musl) this does nothing.
+Elsewhere than glibc (macOS, musl) this does nothing. Worker processes trim
+their own heaps (app/serving/worker.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
 import platform
 from typing import Any
 
@@ -40,3 +42,12 @@ def release_free_memory() -> bool:
     """``malloc_trim(0)`` where the C library is glibc; True if it gave memory back."""
     libc = _glibc()
     return bool(libc.malloc_trim(0)) if libc is not None else False
+
+
+def resident_bytes(pid: int) -> int | None:
+    """A process's resident set size, where /proc tells it (Linux); None elsewhere or once it is gone."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None

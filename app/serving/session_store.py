@@ -1,10 +1,13 @@
 """SessionStore: which sessions exist, how many may, and when they expire.
 
 Ids come from ``secrets`` (128 bits) and act as bearer capabilities. The
-store counts sessions against a capacity (one more raises CapacityError,
-which the API turns into 429 with Retry-After) and forgets sessions idle for
-longer than the TTL; a session counts as used while any socket watches it and
-whenever a request names it. The sessions themselves live in a Host.
+store admits sessions against three limits: a count, a memory budget (each
+session by its estimated size, app/serving/footprint.py) and a count per
+client address. One more raises CapacityError, which the API turns into 429
+with Retry-After: the time until enough idle sessions expire, or the TTL when
+every session that would have to go is being watched. Sessions idle for longer
+than the TTL are forgotten; a session counts as used while any socket watches
+it and whenever a request names it. The sessions themselves live in a Host.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from app.serving.footprint import MB, session_bytes
 from app.serving.protocol import Host, SessionNotFound
 from app.training.config import Config
-from app.training.errors import NotFound
+from app.training.errors import FieldError, NotFound
 
 
 class WatchNotFound(NotFound):
@@ -26,9 +31,26 @@ class WatchNotFound(NotFound):
 
 
 class CapacityError(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"the server holds its maximum number of sessions; retry in {retry_after} s")
+    def __init__(self, why: str, retry_after: int) -> None:
+        super().__init__(f"{why}; retry in {retry_after} s")
         self.retry_after = retry_after
+
+
+@dataclass
+class Held:
+    """What the store knows of a session: when it was last used, whose it is, its size."""
+
+    last_used: float
+    client: str
+    size: int
+
+
+def _one(held: Held) -> int:
+    return 1
+
+
+def _size(held: Held) -> int:
+    return held.size
 
 
 class SessionStore:
@@ -39,61 +61,115 @@ class SessionStore:
         ttl: float = 1800.0,
         clock: Callable[[], float] = time.monotonic,
         prefix: str = "",
+        budget: int | None = None,
+        per_client: int | None = None,
     ) -> None:
         self.host = host
         self.prefix = prefix  # in front of every session id and watch token
         self.capacity = capacity
+        self.budget = budget  # bytes of estimated session size; None: no limit
+        self.per_client = per_client  # live sessions one client address may hold; None: no limit
         self.ttl = ttl
         self.clock = clock
-        self._last_used: dict[str, float] = {}
+        self._held: dict[str, Held] = {}
         self._watchers: dict[str, int] = {}  # session id -> open sockets
         self._watch_tokens: dict[str, str] = {}  # watch token -> session id
 
     def __len__(self) -> int:
-        return len(self._last_used)
+        return len(self._held)
 
     def __contains__(self, session_id: str) -> bool:
-        return session_id in self._last_used
+        return session_id in self._held
 
-    async def _reserve(self) -> str:
-        if len(self._last_used) >= self.capacity:
+    @property
+    def used(self) -> int:
+        """Estimated bytes of every session held."""
+        return sum(h.size for h in self._held.values())
+
+    def _refusal(self, client: str, size: int) -> CapacityError | None:
+        """Why one more session of ``size`` bytes for ``client`` would not fit, if it would not."""
+        if len(self._held) >= self.capacity:
+            return self._full("the server holds its maximum number of sessions", self._held, _one, 1)
+        used = self.used
+        if self.budget is not None and used + size > self.budget:
+            if size > self.budget:
+                raise FieldError(
+                    ("body",),
+                    f"a session this size needs about {size / MB:.0f} MB, more than the server's memory "
+                    f"budget of {self.budget / MB:.0f} MB: use fewer points or smaller layers",
+                )
+            why = f"the memory for sessions is in use ({used / MB:.0f} of {self.budget / MB:.0f} MB)"
+            return self._full(why, self._held, _size, used + size - self.budget)
+        mine = {sid: h for sid, h in self._held.items() if h.client == client}
+        if self.per_client is not None and len(mine) >= self.per_client:
+            why = f"your address holds {len(mine)} live sessions, the most one address may: delete one"
+            return self._full(why, mine, _one, 1)
+        return None
+
+    def _full(self, why: str, among: dict[str, Held], weight: Callable[[Held], int], need: int) -> CapacityError:
+        """Refused until idle sessions ``among`` free ``need`` (each weighing ``weight``) by expiring.
+
+        Watched sessions do not expire: when the idle ones cannot free enough, a watched one must
+        first be left and then idle a whole TTL, so the honest wait is the TTL.
+        """
+        now, freed = self.clock(), 0
+        for held in sorted((h for sid, h in among.items() if sid not in self._watchers), key=lambda h: h.last_used):
+            freed += weight(held)
+            if freed >= need:
+                return CapacityError(why, max(1, math.ceil(held.last_used + self.ttl - now)))
+        return CapacityError(
+            f"{why}; the others are open in pages, so none expires sooner", max(1, math.ceil(self.ttl))
+        )
+
+    async def _reserve(self, client: str, size: int) -> str:
+        if self._refusal(client, size) is not None:
             await self.sweep()
         # Check and insert with no await between them, so concurrent creates cannot overshoot.
-        if len(self._last_used) >= self.capacity:
-            raise CapacityError(self.retry_after())
+        refused = self._refusal(client, size)
+        if refused is not None:
+            raise refused
         session_id = self.prefix + secrets.token_urlsafe(16)
-        self._last_used[session_id] = self.clock()
+        self._held[session_id] = Held(self.clock(), client, size)
         return session_id
 
-    async def create(self, config: Config) -> dict[str, Any]:
-        return await self._create(lambda sid: self.host.create(sid, config))
+    async def create(self, config: Config, client: str = "") -> dict[str, Any]:
+        return await self._create(client, session_bytes(config), lambda sid: self.host.create(sid, config))
 
-    async def create_from_document(self, document: dict[str, Any]) -> dict[str, Any]:
-        return await self._create(lambda sid: self.host.create_from_document(sid, document))
+    async def create_from_document(self, document: dict[str, Any], client: str = "") -> dict[str, Any]:
+        size = session_bytes(Config.model_validate(document["config"]))
+        return await self._create(client, size, lambda sid: self.host.create_from_document(sid, document))
 
-    async def _create(self, make: Callable[[str], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
-        session_id = await self._reserve()
+    async def _create(self, client: str, size: int, make: Callable[[str], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+        session_id = await self._reserve(client, size)
         try:
             return await make(session_id)
         except BaseException:
-            self._last_used.pop(session_id, None)
+            self._held.pop(session_id, None)
             raise
 
     def touch(self, session_id: str) -> str:
         """Mark a session used now; raises SessionNotFound for unknown ids."""
         if session_id not in self.host:
-            self._last_used.pop(session_id, None)  # lost with a worker process, say
+            self._held.pop(session_id, None)  # lost with a worker process, say
             raise SessionNotFound(session_id)
-        if session_id not in self._last_used:
+        held = self._held.get(session_id)
+        if held is None:
             raise SessionNotFound(session_id)
-        self._last_used[session_id] = self.clock()
+        held.last_used = self.clock()
         return session_id
 
     async def delete(self, session_id: str) -> None:
-        if self._last_used.pop(session_id, None) is None:
+        if self._held.pop(session_id, None) is None:
             raise SessionNotFound(session_id)
         self._forget_tokens(session_id)
         await self.host.delete(session_id)
+
+    def forget(self, session_ids: Iterable[str]) -> None:
+        """The host lost these sessions (their worker process stopped): free their places now."""
+        for sid in session_ids:
+            self._held.pop(sid, None)
+            self._watchers.pop(sid, None)
+            self._forget_tokens(sid)
 
     def watch_token(self, session_id: str) -> str:
         """The session's watch token (made on first use): it can only receive frames."""
@@ -108,9 +184,10 @@ class SessionStore:
     def watched_session(self, token: str) -> str:
         """The session a watch token follows; raises WatchNotFound for unknown tokens."""
         session_id = self._watch_tokens.get(token)
-        if session_id is None or session_id not in self._last_used:
+        held = self._held.get(session_id) if session_id is not None else None
+        if session_id is None or held is None:
             raise WatchNotFound()
-        self._last_used[session_id] = self.clock()
+        held.last_used = self.clock()
         return session_id
 
     def _forget_tokens(self, session_id: str) -> None:
@@ -124,26 +201,21 @@ class SessionStore:
             self._watchers[session_id] = count
         else:
             self._watchers.pop(session_id, None)
-        if session_id in self._last_used:
-            self._last_used[session_id] = self.clock()
+        held = self._held.get(session_id)
+        if held is not None:
+            held.last_used = self.clock()
 
     def expired(self) -> list[str]:
         now = self.clock()
-        return [sid for sid, t in self._last_used.items() if now - t > self.ttl and sid not in self._watchers]
+        return [sid for sid, h in self._held.items() if now - h.last_used > self.ttl and sid not in self._watchers]
 
     async def sweep(self) -> list[str]:
         """Delete every expired session; returns their ids."""
         gone = self.expired()
         for sid in gone:
-            self._last_used.pop(sid, None)
+            self._held.pop(sid, None)
             self._forget_tokens(sid)
         for sid in gone:
             if sid in self.host:
                 await self.host.delete(sid)
         return gone
-
-    def retry_after(self) -> int:
-        """Seconds until the first idle session may expire (at least 1)."""
-        due = [t + self.ttl for sid, t in self._last_used.items() if sid not in self._watchers]
-        wait = (min(due) - self.clock()) if due else self.ttl
-        return max(1, math.ceil(wait))

@@ -118,6 +118,7 @@ class ShardedHost:
     def __init__(self, workers: list[WorkerClient]) -> None:
         self.workers = workers
         self._where: dict[str, WorkerClient] = {}
+        self.on_lost: Callable[[list[str]], None] = lambda session_ids: None  # the session store frees them
 
     @classmethod
     async def start(cls, count: int, chunk_seconds: float) -> ShardedHost:
@@ -126,8 +127,10 @@ class ShardedHost:
         return host
 
     def _lost(self, worker: WorkerClient) -> None:
-        for sid in [s for s, w in self._where.items() if w is worker]:
+        lost = [s for s, w in self._where.items() if w is worker]
+        for sid in lost:
             del self._where[sid]
+        self.on_lost(lost)
         replacement = WorkerClient(worker.index, worker.chunk_seconds, self._lost)
         self.workers[worker.index] = replacement
         asyncio.get_running_loop().create_task(replacement.start())

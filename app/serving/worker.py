@@ -23,7 +23,7 @@ import signal
 import socket
 from typing import Any
 
-from app.serving import rpc
+from app.serving import allocator, rpc
 from app.serving.host import SessionHost
 
 
@@ -88,14 +88,31 @@ class WorkerProtocol(asyncio.Protocol):
             self.calls.pop(call_id, None)
 
 
+async def trim_heap(host: SessionHost, check_seconds: float = 1.0, every_seconds: float = 30.0) -> None:
+    """Give free heap memory back soon after sessions go, and every ``every_seconds`` anyway.
+
+    A deleted large session leaves tens of MB of free holes that malloc would otherwise keep.
+    """
+    held, since = len(host), 0.0
+    while True:
+        await asyncio.sleep(check_seconds)
+        since += check_seconds
+        if len(host) < held or since >= every_seconds:
+            await asyncio.to_thread(allocator.release_free_memory)
+            since = 0.0
+        held = len(host)
+
+
 async def serve(sock: socket.socket, chunk_seconds: float) -> None:
     host = SessionHost(chunk_seconds=chunk_seconds, inline=True)
     loop = asyncio.get_running_loop()
     closed: asyncio.Future[None] = loop.create_future()
     transport, protocol = await loop.create_connection(lambda: WorkerProtocol(host, closed), sock=sock)
+    trimmer = loop.create_task(trim_heap(host))
     try:
         await closed  # the server has gone: so do we
     finally:
+        trimmer.cancel()
         for task in protocol.calls.values():
             task.cancel()
         transport.close()

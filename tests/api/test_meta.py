@@ -8,7 +8,10 @@ from app.nn.activations import ACTIVATIONS
 
 def test_health(client: TestClient, sid: str) -> None:
     store = {"kind": "sqlite", "reachable": True, "schema_version": 1}
-    assert client.get("/api/health").json() == {"status": "ok", "version": __version__, "sessions": 1, "store": store}
+    health = client.get("/api/health").json()
+    memory = health.pop("memory")
+    assert health == {"status": "ok", "version": __version__, "sessions": 1, "store": store}
+    assert memory["budget_mb"] == 1024 and 0 < memory["used_mb"] < 10 and memory["rss_mb"] > memory["used_mb"]
 
 
 def test_options_list_every_choice_and_limit(client: TestClient) -> None:

@@ -1,4 +1,4 @@
-"""SessionStore directly: capacity, expiry on a fake clock, watch tokens."""
+"""SessionStore directly: capacity, memory budget, per-client caps, expiry on a fake clock, watch tokens."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
+from app.serving.footprint import session_bytes
 from app.serving.host import SessionHost
 from app.serving.protocol import SessionNotFound
 from app.serving.session_store import CapacityError, SessionStore, WatchNotFound
 from app.training.config import Config
+from app.training.errors import FieldError
 from tests import loops
 from tests.api.conftest import FakeClock
 
 CONFIG = Config.model_validate({"dataset": {"name": "xor", "samples": 100}, "hidden_layers": [2]})
+BIG = Config.model_validate({"dataset": {"name": "circle", "samples": 5000}, "hidden_layers": [64] * 4})
 TTL = 100.0
 
 Stored = Callable[[Callable[[SessionStore, FakeClock], Awaitable[None]]], None]
@@ -129,5 +132,98 @@ def test_watched_sessions_never_expire(stored: Stored) -> None:
         assert await store.sweep() == []
         clock.advance(2)
         assert await store.sweep() == [sid]
+
+    stored(test)
+
+
+def on_store(
+    test: Callable[[SessionStore, FakeClock], Awaitable[None]], budget: int | None = None, per_client: int | None = None
+) -> None:
+    async def main() -> None:
+        clock = FakeClock()
+        host = SessionHost(compute_threads=1)
+        try:
+            store = SessionStore(host, capacity=100, ttl=TTL, clock=clock, budget=budget, per_client=per_client)
+            await test(store, clock)
+        finally:
+            await host.close()
+
+    loops.run(main())
+
+
+def test_sessions_are_admitted_against_the_memory_budget_by_size() -> None:
+    small, big = session_bytes(CONFIG), session_bytes(BIG)
+    assert big > 10 * small
+
+    async def test(store: SessionStore, clock: FakeClock) -> None:
+        first = (await store.create(BIG))["id"]
+        clock.advance(30)
+        for _ in range(3):
+            await store.create(CONFIG)
+        assert store.used == big + 3 * small
+        with pytest.raises(CapacityError) as refused:
+            await store.create(BIG)  # small ones still fit, a second big one does not
+        assert refused.value.retry_after == TTL - 30 and "memory" in str(refused.value)
+        await store.create(CONFIG)
+        clock.advance(TTL - 29)
+        await store.create(BIG)  # the first has expired and made room
+        assert first not in store
+
+    on_store(test, budget=big + 5 * small)
+
+
+def test_a_session_larger_than_the_whole_budget_is_a_field_error() -> None:
+    async def test(store: SessionStore, clock: FakeClock) -> None:
+        with pytest.raises(FieldError, match="memory budget"):
+            await store.create(BIG)
+        assert len(store) == 0
+
+    on_store(test, budget=session_bytes(BIG) - 1)
+
+
+def test_each_client_address_has_its_own_cap() -> None:
+    async def test(store: SessionStore, clock: FakeClock) -> None:
+        a = [(await store.create(CONFIG, "10.0.0.1"))["id"] for _ in range(2)]
+        clock.advance(10)
+        with pytest.raises(CapacityError) as refused:
+            await store.create(CONFIG, "10.0.0.1")
+        assert refused.value.retry_after == TTL - 10 and "your address" in str(refused.value)
+        await store.create(CONFIG, "10.0.0.2")  # another address is not held back
+        await store.delete(a[0])
+        await store.create(CONFIG, "10.0.0.1")
+
+    on_store(test, per_client=2)
+
+
+def test_when_every_session_is_watched_retry_after_says_none_expires_soon() -> None:
+    async def test(store: SessionStore, clock: FakeClock) -> None:
+        ids = [(await store.create(CONFIG, "10.0.0.1"))["id"] for _ in range(2)]
+        for sid in ids:
+            store.watching(sid, +1)
+        clock.advance(10 * TTL)
+        with pytest.raises(CapacityError) as refused:
+            await store.create(CONFIG, "10.0.0.1")
+        assert refused.value.retry_after == TTL and "open in pages" in str(refused.value)
+        store.watching(ids[0], -1)  # left: it expires a whole TTL from now
+        clock.advance(TTL / 2)
+        with pytest.raises(CapacityError) as refused:
+            await store.create(CONFIG, "10.0.0.1")
+        assert refused.value.retry_after == TTL / 2
+
+    on_store(test, per_client=2)
+
+
+def test_sessions_a_host_lost_are_forgotten_at_once(stored: Stored) -> None:
+    async def test(store: SessionStore, clock: FakeClock) -> None:
+        lost, kept = [(await store.create(CONFIG))["id"] for _ in range(2)]
+        token = store.watch_token(lost)
+        store.watching(lost, +1)
+        await store.host.delete(lost)  # as when its worker process stops
+        store.forget([lost])
+        assert lost not in store and kept in store and len(store) == 1
+        assert store.used == session_bytes(CONFIG)
+        with pytest.raises(WatchNotFound):
+            store.watched_session(token)
+        await store.create(CONFIG)  # its place is free
 
     stored(test)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,3 +87,17 @@ def test_a_lost_worker_loses_only_its_sessions(sharded: TestClient) -> None:
     for _ in range(3):  # the replacement worker takes new sessions again
         sid = sharded.post("/api/sessions", json={}).json()["id"]
         assert sharded.post(f"/api/sessions/{sid}/step").status_code == 200
+
+
+def test_a_lost_workers_sessions_free_their_places_at_once(sharded: TestClient) -> None:
+    store = sharded.app.state.store  # type: ignore[attr-defined]
+    ids = [sharded.post("/api/sessions", json={}).json()["id"] for _ in range(4)]
+    doomed = [sid for sid in ids if store.host._where[sid].index == 0]
+    used = store.used
+    os.kill(store.host.workers[0].process.pid, signal.SIGKILL)
+    for _ in range(200):  # nobody asks for the lost sessions: health alone must see them go
+        if sharded.get("/api/health").json()["sessions"] == len(ids) - len(doomed):
+            break
+        time.sleep(0.01)
+    assert sharded.get("/api/health").json()["sessions"] == len(ids) - len(doomed) == 2
+    assert all(sid not in store for sid in doomed) and store.used < used

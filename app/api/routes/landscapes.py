@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import Any, Literal
 
 import numpy as np
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app.api.schemas import LandscapeIn, LandscapeOut
 from app.nn import landscape
@@ -19,6 +20,12 @@ def compute(kind: Literal["logistic", "linear"], body: LandscapeIn) -> dict[str,
     b0, b1, w0, w1 = body.extent
     if not (b0 < b1 and w0 < w1):
         raise FieldError(("body", "extent"), "give b from < b to and w from < w to")
+    if body.resolution**2 * body.samples > landscape.MAX_EVALUATIONS:
+        raise FieldError(
+            ("body", "resolution"),
+            f"resolution^2 x samples is at most {landscape.MAX_EVALUATIONS:,}: with {body.samples} samples the "
+            f"resolution can be up to {math.isqrt(landscape.MAX_EVALUATIONS // body.samples)}",
+        )
     rng = np.random.default_rng(np.random.SeedSequence([body.seed, 5]))
     x, y = landscape.one_d_data(kind, body.samples, body.noise, rng)
     b_axis = np.linspace(b0, b1, body.resolution)
@@ -41,7 +48,12 @@ def compute(kind: Literal["logistic", "linear"], body: LandscapeIn) -> dict[str,
 
 
 @router.post("/{kind}", response_model=LandscapeOut)
-async def loss_landscape(kind: Literal["logistic", "linear"], body: LandscapeIn | None = None) -> dict[str, Any]:
+async def loss_landscape(
+    kind: Literal["logistic", "linear"], request: Request, body: LandscapeIn | None = None
+) -> dict[str, Any]:
     """The mean loss over (b, w) for o = sigmoid(b + w x) (logistic) or o = b + w x with squared
-    error (linear), and the path full-batch gradient descent takes from ``start``."""
-    return await asyncio.to_thread(compute, kind, body or LandscapeIn())
+    error (linear), and the path full-batch gradient descent takes from ``start``.
+    ``resolution``^2 x ``samples`` is at most ``limits.max_landscape_evaluations``."""
+    # One surface at a time: many at once would take every core from the sessions' workers.
+    async with request.app.state.landscape_turns:
+        return await asyncio.to_thread(compute, kind, body or LandscapeIn())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Protocol
@@ -12,6 +13,8 @@ from fastapi import APIRouter
 from app import __version__
 from app.api.deps import RunsDep, SettingsDep, StoreDep
 from app.api.schemas import DatasetInfo, Health, Limits, NamedChoice, Options, StoreHealth
+from app.api.schemas.meta import MemoryHealth
+from app.nn import landscape
 from app.nn.activations import ACTIVATIONS
 from app.nn.features import FEATURES
 from app.nn.inits import INITS
@@ -20,6 +23,10 @@ from app.nn.optimizers import OPTIMIZERS
 from app.nn.regularizers import REGULARIZERS
 from app.nn.schedules import SCHEDULES
 from app.outputs.maps import MAX_RESOLUTION, MIN_RESOLUTION
+from app.serving import allocator
+from app.serving.footprint import MB
+from app.serving.session_store import SessionStore
+from app.serving.shards import ShardedHost
 from app.training.config import MAX_LAYERS, MAX_LEARNING_RATE, MAX_REG_RATE, MAX_UNITS, Config
 from app.training.datasets import DATASETS, MAX_CLASSES, MAX_SAMPLES, MIN_SAMPLES
 from app.training.session import MAX_STEPS
@@ -61,10 +68,23 @@ def dataset_info() -> list[DatasetInfo]:
     return out
 
 
+def memory(store: SessionStore) -> MemoryHealth:
+    """The sessions' budget and estimated use, and what this server's processes really hold."""
+    host = store.host
+    workers = [w.process.pid for w in host.workers if w.alive] if isinstance(host, ShardedHost) else []
+    sizes = [allocator.resident_bytes(pid) for pid in [os.getpid(), *workers]]
+    known = [size for size in sizes if size is not None]
+    return MemoryHealth(
+        budget_mb=round((store.budget or 0) / MB, 1),
+        used_mb=round(store.used / MB, 1),
+        rss_mb=round(sum(known) / MB, 1) if known else None,
+    )
+
+
 @router.get("/health", response_model=Health, summary="Is the server up, and does its runs database answer")
 async def health(store: StoreDep, runs: RunsDep) -> Health:
     status = await asyncio.to_thread(runs.status)
-    return Health(version=__version__, sessions=len(store), store=StoreHealth(**asdict(status)))
+    return Health(version=__version__, sessions=len(store), store=StoreHealth(**asdict(status)), memory=memory(store))
 
 
 @router.get("/options", response_model=Options, summary="Every choice and limit, for forms and clients")
@@ -99,6 +119,11 @@ async def options(settings: SettingsDep) -> Options:
             max_upload_rows=settings.max_upload_rows,
             max_sessions=settings.max_sessions,
             max_predict_points=10_000,
+            max_memory_mb=settings.max_memory_mb,
+            max_sessions_per_client=settings.max_sessions_per_client,
+            max_saves_per_minute=settings.max_saves_per_minute,
+            max_run_bytes=settings.max_run_bytes,
+            max_landscape_evaluations=landscape.MAX_EVALUATIONS,
         ),
         defaults=Config(),
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
+from app.api.clients import ClientDep
 from app.api.deps import SESSION_NOT_FOUND, HostDep, Responses, SessionId, SettingsDep, StoreDep
 from app.api.schemas import (
     CustomDataIn,
@@ -34,19 +35,23 @@ from app.training.uploads import TooLarge, parse_points_csv
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
 NOT_FOUND = SESSION_NOT_FOUND
-FULL: Responses = {429: {"description": "The server holds its maximum number of sessions (see Retry-After)"}}
+FULL: Responses = {
+    429: {"description": "The server's sessions, their memory or this address's share are in use (see Retry-After)"}
+}
 
 
 @router.post("", response_model=SessionOut, status_code=status.HTTP_201_CREATED, responses=FULL)
-async def create_session(store: StoreDep, config: Annotated[Config | None, Body()] = None) -> dict[str, Any]:
+async def create_session(
+    store: StoreDep, client: ClientDep, config: Annotated[Config | None, Body()] = None
+) -> dict[str, Any]:
     """Start a session from a config; every field is optional (``{}`` gives the defaults)."""
-    return await store.create(config or Config())
+    return await store.create(config or Config(), client)
 
 
 @router.post("/import", response_model=SessionOut, status_code=status.HTTP_201_CREATED, responses=FULL)
-async def import_session(store: StoreDep, document: ModelDocument) -> dict[str, Any]:
+async def import_session(store: StoreDep, client: ClientDep, document: ModelDocument) -> dict[str, Any]:
     """A new session with exactly the document's weights (an export, or a saved run)."""
-    return await store.create_from_document(document.model_dump())
+    return await store.create_from_document(document.model_dump(), client)
 
 
 @router.get("/{session_id}", response_model=SessionOut, responses=NOT_FOUND)

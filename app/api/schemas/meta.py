@@ -16,11 +16,18 @@ class StoreHealth(Wire):
     schema_version: int | None = Field(description="Null when the database does not answer.")
 
 
+class MemoryHealth(Wire):
+    budget_mb: float = Field(description="Memory for sessions (the max_memory_mb setting).")
+    used_mb: float = Field(description="The sessions' estimated sizes, added up; a new one must fit the rest.")
+    rss_mb: float | None = Field(description="Resident memory of the server and its workers; null where unknown.")
+
+
 class Health(Wire):
     status: Literal["ok"] = "ok"
     version: str
     sessions: int = Field(description="Sessions held now.")
     store: StoreHealth = Field(description="The saved runs' database; sessions train without it.")
+    memory: MemoryHealth
 
 
 class DatasetInfo(Wire):
@@ -58,6 +65,11 @@ class Limits(Wire):
     max_upload_rows: int
     max_sessions: int
     max_predict_points: int
+    max_memory_mb: int = Field(description="Memory for sessions; each is admitted by its estimated size.")
+    max_sessions_per_client: int
+    max_saves_per_minute: int = Field(description="Runs one client address may save per minute.")
+    max_run_bytes: int = Field(description="The largest saved run's document.")
+    max_landscape_evaluations: int = Field(description="resolution^2 x samples of one 1-D loss landscape.")
 
 
 class Options(Wire):
