@@ -129,6 +129,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Before any worker starts: a database that cannot be used at all stops the start in one clear error.
+        app.state.runs = await asyncio.to_thread(open_runs, settings)
         workers = worker_count(settings)
         host: Host
         if workers:
@@ -138,7 +140,6 @@ def create_app(
             host = SessionHost(settings.compute_threads, settings.chunk_seconds)
         prefix = settings.id_prefix
         app.state.store = SessionStore(host, settings.max_sessions, settings.session_ttl, clock, prefix)
-        app.state.runs = await asyncio.to_thread(open_runs, settings)
         # Read (and compress) plotly.js in the background: health answers at once.
         app.state.plotly = asyncio.create_task(asyncio.to_thread(shared_plotly))
         sweeper = asyncio.create_task(_sweep_forever(app.state.store, settings.sweep_interval))
