@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from app import __version__
-from app.api import redact
+from app.api import openapi, redact
 from app.api.assets import asset_version, resource_dir, shared_plotly
 from app.api.guard import Guard, Policy
 from app.api.headers import SecurityHeaders
@@ -173,5 +173,6 @@ def create_app(
     for module in (meta, datasets, sessions, inspect, stream, watch, runs, landscapes, lessons, pages):
         app.include_router(module.router)
     app.include_router(runs.session_router)
+    openapi.install(app)
     app.mount(f"/static/{app.state.asset_version}", CachedStatic(directory=static), name="static")
     return app
