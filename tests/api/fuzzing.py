@@ -3,17 +3,22 @@ the checks every response must pass, and the cap on the work one generated reque
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
+import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import requests
 import schemathesis
 from fastapi import FastAPI
 from schemathesis.checks import not_a_server_error
+from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -66,6 +71,17 @@ def fuzzed_app(name: str) -> tuple[Path, FastAPI]:
     (the runs store creates it), removed by the test module's fixture."""
     db_dir = Path(tempfile.gettempdir()) / f"np-{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     return db_dir, create_app(Settings(db=db_dir / "runs.sqlite3", sweep_interval=3600))
+
+
+@contextlib.contextmanager
+def client_of(app: FastAPI, db_dir: Path) -> Iterator[requests.Session]:
+    """A client for the app; afterwards its lifespan ends and its database goes."""
+    with asgi.get_client(cast(Any, app)) as client:
+        try:
+            yield client
+        finally:
+            asgi.shutdown_lifespans()
+            shutil.rmtree(db_dir, ignore_errors=True)
 
 
 def schema_of(app: FastAPI, max_examples: int) -> Any:

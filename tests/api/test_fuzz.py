@@ -32,11 +32,10 @@ asserts the total and that every operation got its share.
 from __future__ import annotations
 
 import json
-import shutil
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import requests
@@ -44,10 +43,9 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
-from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import status_code_conformance
 
-from tests.api.fuzzing import CHECKS, bounded_step, fuzzed_app, schema_of, strict_json
+from tests.api.fuzzing import CHECKS, bounded_step, client_of, fuzzed_app, schema_of, strict_json
 
 # Hypothesis examples per operation and generation mode; the coverage phase adds its own cases.
 MAX_EXAMPLES = 30
@@ -149,14 +147,12 @@ UNDOCUMENTED: dict[tuple[str, int], str] = {}
 @pytest.fixture(scope="module", autouse=True)
 def fuzz_app() -> Iterator[None]:
     """A client for the app, and its temporary database, for the whole module."""
-    with asgi.get_client(cast(Any, APP)) as client:
+    with client_of(APP, _DB_DIR) as client:
         POOL.client = client
         try:
             yield
         finally:
             POOL.client = None
-            asgi.shutdown_lifespans()
-            shutil.rmtree(_DB_DIR, ignore_errors=True)
 
 
 @pytest.fixture

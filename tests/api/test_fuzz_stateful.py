@@ -17,21 +17,19 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.core.failures import FailureGroup
-from schemathesis.python import asgi
 
 from app.nn.features import FEATURES
-from tests.api.fuzzing import CHECKS, bounded_step, fuzzed_app, schema_of, strict_json
+from tests.api.fuzzing import CHECKS, bounded_step, client_of, fuzzed_app, schema_of, strict_json
 
 SCENARIOS = 60
 STEPS = 12  # requests per scenario at most
@@ -87,14 +85,12 @@ class Client:
 
 @pytest.fixture(scope="module", autouse=True)
 def fuzz_app() -> Iterator[None]:
-    with asgi.get_client(cast(Any, APP)) as client:
+    with client_of(APP, _DB_DIR) as client:
         Client.http = client
         try:
             yield
         finally:
             Client.http = None
-            asgi.shutdown_lifespans()
-            shutil.rmtree(_DB_DIR, ignore_errors=True)
 
 
 class Workflow(SCHEMA.as_state_machine()):  # type: ignore[misc]
