@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from app import __version__
-from app.api import redact
+from app.api import openapi, redact
 from app.api.assets import asset_version, resource_dir, shared_plotly
 from app.api.guard import Guard, Policy
 from app.api.headers import SecurityHeaders
@@ -131,6 +131,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Before any worker starts: a database that cannot be used at all stops the start in one clear error.
+        app.state.runs = await asyncio.to_thread(open_runs, settings)
         workers = worker_count(settings)
         host: Host
         if workers:
@@ -152,7 +154,6 @@ def create_app(
             host.on_lost = store.forget
         app.state.saves = RateLimit(settings.max_saves_per_minute, 60.0, clock)
         app.state.landscape_turns = asyncio.Semaphore(1)
-        app.state.runs = await asyncio.to_thread(open_runs, settings)
         # Read (and compress) plotly.js in the background: health answers at once.
         app.state.plotly = asyncio.create_task(asyncio.to_thread(shared_plotly))
         sweeper = asyncio.create_task(_sweep_forever(app.state.store, settings.sweep_interval))
@@ -186,5 +187,6 @@ def create_app(
     for module in (meta, datasets, sessions, inspect, stream, watch, runs, landscapes, lessons, pages):
         app.include_router(module.router)
     app.include_router(runs.session_router)
+    openapi.install(app)
     app.mount(f"/static/{app.state.asset_version}", CachedStatic(directory=static), name="static")
     return app

@@ -5,6 +5,8 @@ the event loop never waits on the database. When the database is down, each
 call fails within the pool's timeout with StoreUnavailable and the pool
 reconnects in the background; the schema is migrated on the first connection
 that succeeds. Run slugs carry no instance prefix: any server opens any run.
+A database that refuses writes (read-only, a standby, no INSERT privilege)
+still serves its runs; saves then fail with StoreUnavailable (503).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from app.serving.sql_runs import Database, SqlRunStore
 log = logging.getLogger("neural_playground")
 
 CONNECT_TIMEOUT = 3  # seconds; libpq takes whole seconds, at least 2
+READ_ONLY = "the runs database does not accept writes now: saved runs open, but new ones cannot be saved"
 MIGRATION_LOCK = 0x6E70_7275_6E73  # "nplruns": servers starting together migrate one at a time
 
 
@@ -67,6 +70,8 @@ class PostgresRunStore(SqlRunStore):
                 yield conn
         except psycopg.OperationalError as exc:
             raise StoreUnavailable("the runs database does not answer; try again later") from exc
+        except (psycopg.errors.ReadOnlySqlTransaction, psycopg.errors.InsufficientPrivilege) as exc:
+            raise StoreUnavailable(READ_ONLY) from exc
 
     def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
         if self._migrated:
@@ -82,6 +87,13 @@ class PostgresRunStore(SqlRunStore):
         with db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             yield
+
+    def _has_table(self, db: Database, name: str) -> bool:
+        return bool(db.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0])
+
+    def _can_write(self, db: Database) -> bool:
+        allowed = "SELECT current_setting('transaction_read_only') = 'off' AND has_table_privilege('runs', 'INSERT')"
+        return bool(db.execute(allowed).fetchone()[0])
 
     def close(self) -> None:
         self._pool.close()

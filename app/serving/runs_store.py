@@ -4,7 +4,8 @@ Two stores implement ``RunStore``: SQLite (``sqlite_runs``, the default: one
 file, no setup) and PostgreSQL (``postgres_runs``, one database that several
 servers share). Both apply ``MIGRATIONS`` in order and record each version in
 a ``schema_version`` table, so a database made by an older server is brought
-up to date when a newer one starts on it.
+up to date when a newer one starts on it. A ``runs`` table from before schema
+versions, whatever columns it lacks, is adopted as version 0.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# What a runs table from before schema versions may lack, and what its rows get instead.
+LEGACY_COLUMNS = ("title", "created_at")
 
 StoreKind = Literal["sqlite", "postgresql"]
 
@@ -45,6 +48,10 @@ class StoreUnavailable(Exception):
 
 class SchemaTooNew(Exception):
     """The database was migrated by a newer server than this one."""
+
+
+class UnreadableRun(Exception):
+    """A stored run that this server cannot read (not JSON, or not a model document it knows)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class StoreStatus:
     kind: StoreKind
     reachable: bool
     schema_version: int | None
+    writable: bool
 
 
 class RunStore(Protocol):
@@ -71,12 +79,15 @@ class RunStore(Protocol):
         """Store a run whole or not at all; ValueError for a document JSON cannot hold."""
         ...
 
-    def get(self, slug: str) -> Run | None: ...
+    def get(self, slug: str) -> Run | None:
+        """None for no such run; UnreadableRun for a stored row that is not a JSON object."""
+        ...
 
     def count(self) -> int: ...
 
     def status(self) -> StoreStatus:
-        """Whether the database answers now, and its schema version; never raises."""
+        """Whether the database answers now, its schema version, and whether a save could be
+        written now; never raises."""
         ...
 
     def close(self) -> None: ...

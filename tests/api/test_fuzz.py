@@ -31,35 +31,21 @@ asserts the total and that every operation got its share.
 
 from __future__ import annotations
 
-import copy
 import json
-import os
-import shutil
-import tempfile
-import uuid
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
-from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
-from schemathesis.python import asgi
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import status_code_conformance
 
-from app.server import create_app
-from app.settings import Settings
+from tests.api.fuzzing import CHECKS, bounded_step, client_of, fuzzed_app, schema_of, strict_json
 
 # Hypothesis examples per operation and generation mode; the coverage phase adds its own cases.
 MAX_EXAMPLES = 30
@@ -69,7 +55,7 @@ MIN_SESSION_HITS = 300
 POOL_SIZE = 4
 SLUG_COUNT = 2
 # Pool sessions go back to this small config after every fuzzed change, so that a
-# generated "100,000 epochs" step stays cheap (and `_bounded_step` caps the rest).
+# generated "100,000 epochs" step stays cheap (and `bounded_step` caps the rest).
 BASELINE: dict[str, Any] = {
     "dataset": {"name": "xor", "samples": 60, "noise": 0.1, "train_fraction": 0.5, "seed": 1},
     "features": ["x1", "x2"],
@@ -83,55 +69,11 @@ BASELINE: dict[str, Any] = {
     "init": "xavier",
     "seed": 0,
 }
-MAX_FUZZ_EPOCHS = 50
-MAX_FUZZ_BATCHES = 2000
 MAX_PATH_VALUE = 64  # the path parameters' declared maxLength
 
 
-def _plain_tuples(node: Any) -> Any:
-    """The document with its pair schemas (``prefixItems`` of equal schemas, exactly that many
-    items) written as the equivalent ``items`` + min/maxItems.
-
-    schemathesis 4 turns ``prefixItems`` into a Draft 4 ``items`` list in *response* schemas
-    and then rejects that under OpenAPI 3.1's Draft 2020-12 meta-schema ("Invalid Schema
-    Object in response definition"): without this, no response holding points could be
-    checked at all. The rewrite accepts exactly the same instances.
-    """
-    if isinstance(node, dict):
-        prefix = node.get("prefixItems")
-        if (
-            isinstance(prefix, list)
-            and prefix
-            and all(item == prefix[0] for item in prefix)
-            and node.get("minItems") == node.get("maxItems") == len(prefix)
-            and "items" not in node
-        ):
-            node = {k: v for k, v in node.items() if k != "prefixItems"}
-            node["items"] = prefix[0]
-        return {k: _plain_tuples(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain_tuples(v) for v in node]
-    return node
-
-
-# Named now, made by the app's lifespan (RunStore creates the folder), removed by the module fixture.
-_DB_DIR = Path(tempfile.gettempdir()) / f"np-fuzz-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-APP = create_app(Settings(db=_DB_DIR / "runs.sqlite3", sweep_interval=3600))
-
-CONFIG = schemathesis.Config()
-CONFIG.update(seed=20240601, max_failures=None)
-CONFIG.projects.default.generation.update(max_examples=MAX_EXAMPLES, deterministic=True, database="none")
-
-# The document comes straight from the app object (no lifespan needed for that).
-SCHEMA = schemathesis.openapi.from_dict(_plain_tuples(copy.deepcopy(APP.openapi())), config=CONFIG)
-SCHEMA.app = APP
-
-CHECKS = [
-    not_a_server_error,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+_DB_DIR, APP = fuzzed_app("fuzz")
+SCHEMA = schema_of(APP, MAX_EXAMPLES)
 
 
 class Pool:
@@ -205,14 +147,12 @@ UNDOCUMENTED: dict[tuple[str, int], str] = {}
 @pytest.fixture(scope="module", autouse=True)
 def fuzz_app() -> Iterator[None]:
     """A client for the app, and its temporary database, for the whole module."""
-    with asgi.get_client(cast(Any, APP)) as client:
+    with client_of(APP, _DB_DIR) as client:
         POOL.client = client
         try:
             yield
         finally:
             POOL.client = None
-            asgi.shutdown_lifespans()
-            shutil.rmtree(_DB_DIR, ignore_errors=True)
 
 
 @pytest.fixture
@@ -236,33 +176,6 @@ def _point_at_real_things(case: schemathesis.Case) -> None:
             real = POOL.value(case.path, name, digest // 4)
             if real is not None:
                 case.path_parameters[name] = real
-
-
-def _bounded_step(case: schemathesis.Case) -> None:
-    """A step of 100,000 epochs is legal but takes minutes: cap the work of one request."""
-    body = case.body
-    if not (case.path.endswith("/step") and isinstance(body, dict)):
-        return
-    steps = body.get("steps")
-    limit = MAX_FUZZ_EPOCHS if body.get("unit") == "epoch" else MAX_FUZZ_BATCHES
-    if isinstance(steps, int) and not isinstance(steps, bool) and steps > limit:
-        case.body = {**body, "steps": limit}
-
-
-def strict_json(ctx: Any, response: schemathesis.Response, case: schemathesis.Case) -> bool | None:
-    """JSON bodies never carry NaN or Infinity (the contract; browsers' JSON.parse rejects them)."""
-    content_type = (response.headers.get("content-type") or [""])[0]
-    if "json" not in content_type or not response.content:
-        return None
-
-    def reject(name: str) -> float:
-        raise AssertionError(f"the JSON body holds {name}")
-
-    try:
-        json.loads(response.content, parse_constant=reject)
-    except ValueError as exc:
-        raise AssertionError(f"the body is not JSON: {exc}") from None
-    return True
 
 
 def _pool_session(case: schemathesis.Case) -> str | None:
@@ -316,7 +229,7 @@ def _note_undocumented_status(case: schemathesis.Case, response: schemathesis.Re
 )
 def test_api_conforms_to_its_openapi_schema(case: schemathesis.Case, pool: None) -> None:
     _point_at_real_things(case)
-    _bounded_step(case)
+    bounded_step(case)
     sid = _pool_session(case)
     before = _snapshot(sid)
     try:

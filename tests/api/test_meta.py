@@ -7,7 +7,7 @@ from app.nn.activations import ACTIVATIONS
 
 
 def test_health(client: TestClient, sid: str) -> None:
-    store = {"kind": "sqlite", "reachable": True, "schema_version": 1}
+    store = {"kind": "sqlite", "reachable": True, "schema_version": 1, "writable": True}
     health = client.get("/api/health").json()
     memory = health.pop("memory")
     assert health == {"status": "ok", "version": __version__, "sessions": 1, "store": store}

@@ -27,7 +27,7 @@ def test_sessions_train_while_the_runs_database_is_down(postgres: PostgresServer
         sid = client.post("/api/sessions", json={"hidden_layers": [3]}).json()["id"]
         slug = client.post(f"/api/sessions/{sid}/runs", json={"title": "before"}).json()["slug"]
         store = client.get("/api/health").json()["store"]
-        assert store == {"kind": "postgresql", "reachable": True, "schema_version": SCHEMA_VERSION}
+        assert store == {"kind": "postgresql", "reachable": True, "schema_version": SCHEMA_VERSION, "writable": True}
 
         postgres.stop()
         try:

@@ -12,11 +12,20 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from app.serving.postgres_runs import PostgresRunStore
-from app.serving.runs_store import SCHEMA_VERSION, RunStore, SchemaTooNew, StoreStatus, StoreUnavailable
+from app.serving.runs_store import (
+    SCHEMA_VERSION,
+    RunStore,
+    SchemaTooNew,
+    StoreStatus,
+    StoreUnavailable,
+    UnreadableRun,
+)
 from app.serving.sqlite_runs import SqliteRunStore
 from tests.postgres import PostgresServer, running_postgres
+from tests.serving.read_only import read_only_sqlite
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +40,17 @@ class Database:
 
     open: Callable[[], RunStore]
     execute: Callable[[str], list[tuple[object, ...]]]
+    # From now on, stores opened on it may read but not write.
+    make_read_only: Callable[[], None]
 
 
-def sqlite_database(path: Path) -> Database:
+def sqlite_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     def execute(sql: str) -> list[tuple[object, ...]]:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(path)) as conn, conn:
             return conn.execute(sql).fetchall()
 
-    return Database(lambda: SqliteRunStore(path), execute)
+    return Database(lambda: SqliteRunStore(path), execute, lambda: read_only_sqlite(monkeypatch, path))
 
 
 def postgres_database(url: str) -> Database:
@@ -47,13 +59,16 @@ def postgres_database(url: str) -> Database:
             cursor = conn.execute(sql)
             return cursor.fetchall() if cursor.description else []
 
-    return Database(lambda: PostgresRunStore(url), execute)
+    def make_read_only() -> None:
+        execute(f"ALTER DATABASE {conninfo_to_dict(url)['dbname']} SET default_transaction_read_only = on")
+
+    return Database(lambda: PostgresRunStore(url), execute, make_read_only)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+def database(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     if request.param == "sqlite":
-        return sqlite_database(tmp_path / "a" / "b" / "runs.sqlite3")
+        return sqlite_database(tmp_path / "a" / "b" / "runs.sqlite3", monkeypatch)
     return postgres_database(request.getfixturevalue("postgres").create_database())
 
 
@@ -116,7 +131,7 @@ def test_concurrent_saves_are_all_kept(store: RunStore) -> None:
 
 
 def test_status_names_the_store_and_its_schema_version(store: RunStore) -> None:
-    assert store.status() == StoreStatus(store.kind, True, SCHEMA_VERSION)
+    assert store.status() == StoreStatus(store.kind, True, SCHEMA_VERSION, True)
     assert store.kind in ("sqlite", "postgresql")
 
 
@@ -147,7 +162,7 @@ def test_a_runs_file_from_before_schema_versions_is_migrated(tmp_path: Path) -> 
         conn.execute("INSERT INTO runs VALUES ('old-slug', 'old', '2025-01-01T00:00:00+00:00', '{\"a\":1}')")
     store = SqliteRunStore(path)
     assert store.get("old-slug") is not None and store.get("old-slug").document == {"a": 1}  # type: ignore[union-attr]
-    assert store.status() == StoreStatus("sqlite", True, SCHEMA_VERSION)
+    assert store.status() == StoreStatus("sqlite", True, SCHEMA_VERSION, True)
 
 
 def test_a_postgresql_server_that_stops_and_comes_back(postgres: PostgresServer) -> None:
@@ -156,7 +171,7 @@ def test_a_postgresql_server_that_stops_and_comes_back(postgres: PostgresServer)
         run = store.save("before", {"a": 1})
         postgres.stop()
         try:
-            assert store.status() == StoreStatus("postgresql", False, None)
+            assert store.status() == StoreStatus("postgresql", False, None, False)
             with pytest.raises(StoreUnavailable):
                 store.save("during", {"a": 2})
             with pytest.raises(StoreUnavailable):
@@ -175,11 +190,59 @@ def test_a_postgresql_store_starts_while_the_database_is_down(postgres: Postgres
     postgres.stop()
     try:
         store = PostgresRunStore(url, timeout=1.0)
-        assert store.status() == StoreStatus("postgresql", False, None)
+        assert store.status() == StoreStatus("postgresql", False, None, False)
     finally:
         postgres.start()
     try:
         assert store.get(store.save("migrated late", {}).slug) is not None
-        assert store.status() == StoreStatus("postgresql", True, SCHEMA_VERSION)
+        assert store.status() == StoreStatus("postgresql", True, SCHEMA_VERSION, True)
     finally:
         store.close()
+
+
+def test_a_runs_table_of_slug_and_document_only_is_migrated(database: Database) -> None:
+    """The oldest layout: no title, no time, no version table."""
+    database.execute("CREATE TABLE runs (slug TEXT, document TEXT)")
+    database.execute("""INSERT INTO runs VALUES ('oldslug1', '{"a": 1}')""")
+    store = database.open()
+    try:
+        old = store.get("oldslug1")
+        assert old is not None and old.document == {"a": 1} and old.title == "" and old.created_at
+        new = store.save("new", {"b": 2})
+        assert store.get(new.slug) == new and store.count() == 2
+        assert store.status() == StoreStatus(store.kind, True, SCHEMA_VERSION, True)
+    finally:
+        store.close()
+
+
+def test_a_read_only_database_serves_its_runs_and_refuses_saves(database: Database, store: RunStore) -> None:
+    run = store.save("kept", {"a": 1})
+    database.make_read_only()
+    read_only = database.open()
+    try:
+        assert read_only.get(run.slug) == run and read_only.count() == 1
+        with pytest.raises(StoreUnavailable, match="runs"):
+            read_only.save("refused", {"a": 2})
+        assert read_only.status() == StoreStatus(store.kind, True, SCHEMA_VERSION, False)
+    finally:
+        read_only.close()
+
+
+def test_a_read_only_file_system_without_the_database_still_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "missing" / "runs.sqlite3"
+    read_only_sqlite(monkeypatch, path)
+    store = SqliteRunStore(path)
+    assert store.status() == StoreStatus("sqlite", False, None, False)
+    with pytest.raises(StoreUnavailable):
+        store.save("refused", {})
+    with pytest.raises(StoreUnavailable):
+        store.get("abcdefgh")
+
+
+@pytest.mark.parametrize("text", ["not json", "[1, 2]"])
+def test_a_stored_row_that_is_no_document_is_unreadable(database: Database, store: RunStore, text: str) -> None:
+    database.execute(f"INSERT INTO runs VALUES ('badslug1', 'bad', 'then', '{text}')")
+    with pytest.raises(UnreadableRun):
+        store.get("badslug1")

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request, status
+from pydantic import ValidationError
 
 from app.api.clients import ClientDep
 from app.api.deps import SESSION_NOT_FOUND, HostDep, Responses, RunsDep, SessionId, SettingsDep, StoreDep
 from app.api.schemas import ModelDocument, NewRun, RunCreated, RunIn, SessionOut
 from app.serving.protocol import Host, SessionNotFound
-from app.serving.runs_store import Run, RunStore, StoreUnavailable, document_text
+from app.serving.runs_store import Run, RunStore, StoreUnavailable, UnreadableRun, document_text
 from app.training.errors import FieldError, NotFound, PayloadTooLarge
+
+log = logging.getLogger("neural_playground")
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 session_router = APIRouter(prefix="/api/sessions", tags=["runs"])
 
 Slug = Annotated[str, Path(max_length=64, description="The slug returned when the run was saved")]
 UNAVAILABLE: Responses = {503: {"description": "The runs database does not answer; sessions go on training"}}
-NOT_FOUND: Responses = {404: {"description": "No saved run with that slug"}, **UNAVAILABLE}
+UNREADABLE = "the saved run cannot be read by this server: it is not a model document this version knows"
+NOT_FOUND: Responses = {
+    404: {"description": "No saved run with that slug"},
+    409: {"description": "The saved run is stored, but this server cannot read it"},
+    **UNAVAILABLE,
+}
 SAVE_LIMITS: Responses = {
     413: {"description": "The run's document is larger than the server keeps"},
     429: {"description": "This address saved its most runs per minute (see Retry-After)"},
@@ -38,16 +47,31 @@ async def in_store(call: Callable[..., T], *args: Any) -> T:
         raise HTTPException(503, str(exc), headers={"Retry-After": str(RETRY_SECONDS)}) from None
 
 
-async def load_run(runs: RunStore, slug: str) -> Run:
-    run = await in_store(runs.get, slug)
-    if run is None:
-        raise NotFound("no saved run with that slug")
+def unreadable(slug: str, reason: object) -> HTTPException:
+    """One log line (no stack trace), and a 409 that blames the stored run, not the request."""
+    log.warning("saved run %s cannot be read: %s", slug, str(reason).splitlines()[0])
+    return HTTPException(409, UNREADABLE)
+
+
+def _checked(run: Run) -> Run:
+    ModelDocument.model_validate(run.document)
     return run
 
 
 def save_quota(request: Request, client: ClientDep) -> None:
     """One save from this client address, or 429 when it saved its most this minute."""
     request.app.state.saves.take(client, "saved runs")
+
+
+async def load_run(runs: RunStore, slug: str) -> Run:
+    """The run, checked against the model document schema (off the event loop)."""
+    try:
+        run = await in_store(runs.get, slug)
+        if run is None:
+            raise NotFound("no saved run with that slug")
+        return await asyncio.to_thread(_checked, run)
+    except (UnreadableRun, ValidationError) as exc:
+        raise unreadable(slug, exc) from None
 
 
 def run_document(run: Run) -> dict[str, Any]:
@@ -111,4 +135,7 @@ async def get_run(slug: Slug, runs: RunsDep) -> dict[str, Any]:
 async def open_run(slug: Slug, runs: RunsDep, store: StoreDep, client: ClientDep) -> dict[str, Any]:
     """A new session with the run's config and trained weights."""
     run = await load_run(runs, slug)
-    return await store.create_from_document(run.document, client)
+    try:
+        return await store.create_from_document(run.document, client)
+    except (FieldError, ValidationError) as exc:
+        raise unreadable(slug, exc) from None

@@ -14,6 +14,7 @@ class StoreHealth(Wire):
     kind: Literal["sqlite", "postgresql"] = Field(description="Where saved runs are kept.")
     reachable: bool = Field(description="Whether the database answered just now.")
     schema_version: int | None = Field(description="Null when the database does not answer.")
+    writable: bool = Field(description="Whether a run could be saved now (false: saves answer 503).")
 
 
 class MemoryHealth(Wire):
