@@ -21,7 +21,7 @@ from app.nn.regularizers import REGULARIZERS
 from app.nn.schedules import SCHEDULES
 from app.outputs.maps import MAX_RESOLUTION, MIN_RESOLUTION
 from app.training.config import MAX_LAYERS, MAX_LEARNING_RATE, MAX_REG_RATE, MAX_UNITS, Config
-from app.training.datasets import DATASETS, MAX_CLASSES, MAX_SAMPLES, MIN_SAMPLES
+from app.training.datasets import DATASETS, MAX_CLASSES, MAX_COORDINATE, MAX_SAMPLES, MIN_SAMPLES
 from app.training.session import MAX_STEPS
 
 router = APIRouter(prefix="/api", tags=["meta"])
@@ -99,6 +99,7 @@ async def options(settings: SettingsDep) -> Options:
             max_upload_rows=settings.max_upload_rows,
             max_sessions=settings.max_sessions,
             max_predict_points=10_000,
+            max_coordinate=MAX_COORDINATE,
         ),
         defaults=Config(),
     )

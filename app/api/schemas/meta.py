@@ -58,6 +58,7 @@ class Limits(Wire):
     max_upload_rows: int
     max_sessions: int
     max_predict_points: int
+    max_coordinate: float = Field(description="Points sent to the API lie within |x| <= this.")
 
 
 class Options(Wire):
