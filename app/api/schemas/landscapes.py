@@ -18,9 +18,9 @@ class LandscapeIn(WireIn):
     learning_rate: float = Field(0.5, gt=0.0, le=100.0)
     steps: int = Field(60, ge=0, le=5000)
     # Strict(False): a strict tuple takes nothing but a Python tuple, never a JSON array.
-    start: Annotated[tuple[Annotated[float, Field(ge=-50, le=50)], Annotated[float, Field(ge=-50, le=50)]], Strict(False)] = Field(
-        (-4.0, -3.0), description="(b, w) where descent starts."
-    )
+    start: Annotated[
+        tuple[Annotated[float, Field(ge=-50, le=50)], Annotated[float, Field(ge=-50, le=50)]], Strict(False)
+    ] = Field((-4.0, -3.0), description="(b, w) where descent starts.")
     resolution: int = Field(61, ge=5, le=201)
     extent: Annotated[tuple[Bound, Bound, Bound, Bound], Strict(False)] = Field(
         (-6.0, 6.0, -5.0, 7.0), description="b from, b to, w from, w to; each in -100..100."
