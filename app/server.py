@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import traceback
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import Scope
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__
 from app.api import openapi, redact
@@ -42,6 +43,8 @@ from app.settings import Settings, worker_count
 from app.training.errors import FieldError, NotFound, PayloadTooLarge
 
 log = logging.getLogger("neural_playground")
+MAX_LOGGED_MESSAGE = 1000
+INTERNAL_ERROR = {"detail": "internal error; the server log has the details"}
 
 DESCRIPTION = """Train small NumPy multilayer perceptrons on 2-D toy data, one step at a time,
 and watch them learn: REST for control and reads, a WebSocket for live frames.
@@ -51,6 +54,12 @@ A session id is a bearer capability: whoever holds it may drive the session."""
 def _errors(errors: list[Any], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Field path, message and type only: inputs are never echoed (they may hold NaN)."""
     return [{"loc": [*prefix, *err["loc"]], "msg": error_message(err), "type": err["type"]} for err in errors]
+
+
+def _brief(exc: BaseException) -> str:
+    """The error's type and the start of its message: a message may hold every bad value of a request."""
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= MAX_LOGGED_MESSAGE else f"{text[:MAX_LOGGED_MESSAGE]}... ({len(text)} characters)"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -91,8 +100,43 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error; the server log has the details"}, status_code=500)
+        log_unexpected(request.method, request.url.path, exc)
+        return JSONResponse(INTERNAL_ERROR, status_code=500)
+
+
+def log_unexpected(method: str, path: str, exc: BaseException) -> None:
+    """One bounded record: where, what (the message cut short) and the stack without its values."""
+    trace = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("unhandled error on %s %s: %s\n%s", method, path, _brief(exc), trace)
+
+
+class CatchAll:
+    """Answers an unexpected error inside the app with a small 500, logged once.
+
+    Starlette's last resort (the Exception handler above, for errors in the outer
+    middleware) re-raises after answering, and the server then logs the whole error
+    again, message and all."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            log_unexpected(scope["method"], scope["path"], exc)
+            if not started:
+                await JSONResponse(INTERNAL_ERROR, status_code=500)(scope, receive, send)
 
 
 class CachedStatic(StaticFiles):
@@ -180,6 +224,7 @@ def create_app(
     app.state.asset_version = asset_version(static)
     app.state.templates = Jinja2Templates(directory=resource_dir("templates"))
     install_error_handlers(app)
+    app.add_middleware(CatchAll)
     app.add_middleware(GZipMiddleware, minimum_size=800, compresslevel=6)
     app.add_middleware(Guard, policy=Policy.build(settings.allowed_origins, settings.allowed_hosts, bind_host))
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)

@@ -23,6 +23,9 @@ from app.training.session import Session
 
 EXTENT = [-VIEW, VIEW, -VIEW, VIEW]
 MIN_RESOLUTION, MAX_RESOLUTION = 2, 200
+# Map values saturate here: far beyond anything drawable, yet 64 units of weight 1e6 times it
+# stay within float32, and so does the width of a regression map's range.
+SATURATION = np.float32(1e30)
 
 
 @lru_cache(maxsize=32)
@@ -69,16 +72,26 @@ def grid_layers(model: MLP, features: tuple[str, ...], resolution: int) -> list[
     a = grid_features_t(features, resolution)
     out: list[NDArray[np.float32]] = []
     last = len(model.layers) - 1
-    with np.errstate(over="ignore", invalid="ignore"):  # float32 saturates on huge weights; maps clip
+    with np.errstate(over="ignore", invalid="ignore"):  # float32 overflows on huge weights; saturate() mends it
         for k, layer in enumerate(model.layers):
             z = _buffer((layer.fan_out, a.shape[1]), k)
             np.matmul(layer.W.T.astype(np.float32), a, out=z)
             z += layer.b.astype(np.float32)[:, None]
+            saturate(z)
             if k < last:
                 model.activation.apply_inplace(z)
             out.append(z)
             a = z
     return out
+
+
+def saturate(z: NDArray[np.float32]) -> None:
+    """Clip to +-SATURATION in place; NaN (from inf - inf) goes to the low end, as fmax skips it.
+
+    Every activation maps a finite input to a finite output no larger in size (plus one),
+    so clipping each layer's pre-activations keeps every map finite."""
+    np.fmax(z, -SATURATION, out=z)
+    np.fmin(z, SATURATION, out=z)
 
 
 def apply_head(head: str, scores: NDArray[np.float32]) -> None:
@@ -147,8 +160,6 @@ def _output(scores: NDArray[np.float32], loss: Loss, resolution: int, regression
     apply_head(loss.head, scores)
     if regression:
         lo, hi = float(scores.min()), float(scores.max())
-        if not (np.isfinite(lo) and np.isfinite(hi)):
-            lo, hi = 0.0, 0.0
         return OutputMap(resolution, 1, scores, (round(lo, 6), round(hi, 6)))
     return OutputMap(resolution, scores.shape[0], scores, None)
 
@@ -209,8 +220,7 @@ def frame_maps(
 
 def unit_map(model: MLP, features: tuple[str, ...], resolution: int, layer: int, unit: int) -> NDArray[np.floating]:
     """One hidden unit's activation over the grid, (R*R,) float32."""
-    acts = model.activations(grid_features(features, resolution))
-    return acts[layer][:, unit]
+    return grid_layers(model, features, resolution)[layer][unit].copy()
 
 
 def session_map(session: Session, resolution: int = 100) -> OutputMap:

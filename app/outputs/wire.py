@@ -14,9 +14,10 @@ class Wire(BaseModel):
 
 
 class WireIn(Wire):
-    """Input shapes: unknown fields are errors."""
+    """Input shapes: unknown fields are errors, and numbers are numbers (strict: no "1" for 1,
+    no true for 1; a whole number still does for a float field, as JSON writes 1.0 as 1)."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 def error_message(error: Any) -> str:

@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -60,13 +61,22 @@ MAX_REG_RATE = 10.0
 DEFAULT_FEATURES: tuple[FeatureName, ...] = ("x1", "x2")
 
 Coordinate = Annotated[float, Field(ge=-VIEW, le=VIEW)]
-Point = tuple[Coordinate, Coordinate]
+# Lax for the pair only: strict mode would take nothing but a Python tuple, never a JSON array.
+Point = Annotated[tuple[Coordinate, Coordinate], Strict(False)]
 
 
 class StrictModel(BaseModel):
-    """Unknown fields and NaN/Infinity are errors, not silently accepted."""
+    """Unknown fields and NaN/Infinity are errors, not silently accepted; -0.0 reads as 0.0.
+    Strict: numbers are numbers, no "1" for 1 and no true for 1 (a whole number still does
+    for a float field)."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_negative_zero(cls, v: Any) -> Any:
+        # -0.0 passes "ge=0" yet numpy's samplers take it for a negative scale.
+        return 0.0 if isinstance(v, float) and v == 0.0 else v
 
 
 class DatasetConfig(StrictModel):

@@ -25,6 +25,9 @@ Generator = Callable[[int, float, np.random.Generator, int], tuple[Points, Label
 Task = Literal["classification", "regression"]
 
 VIEW = 6.0
+# Points sent to the API (predictions) lie within |x| <= MAX_COORDINATE: far outside the view,
+# yet small enough that squared features and the largest weights stay finite in float64.
+MAX_COORDINATE = 1e6
 MIN_SAMPLES, MAX_SAMPLES = 10, 5000
 MIN_CLASSES, MAX_CLASSES = 2, 6
 
@@ -273,4 +276,5 @@ def make(
         raise ValueError(f"samples must be in {MIN_SAMPLES}..{MAX_SAMPLES}, not {n}")
     if not 0.0 <= noise <= 1.0:
         raise ValueError(f"noise must be in 0..1, not {noise}")
-    return spec.generate(n, noise, rng, k)
+    # + 0.0 turns -0.0 into 0.0, which numpy's samplers refuse as a negative scale.
+    return spec.generate(n, noise + 0.0, rng, k)

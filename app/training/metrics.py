@@ -34,10 +34,14 @@ class Metrics:
         return all(v is None or math.isfinite(v) for v in values)
 
 
+# Counters stay exact in float64, and so in JavaScript: far more than any run reaches.
+MAX_COUNT = 2**53
+
+
 @dataclass(frozen=True)
 class Counters:
-    epoch: Annotated[int, Field(ge=0, description="Completed epochs.")]
-    step: Annotated[int, Field(ge=0, description="Minibatch steps taken.")]
+    epoch: Annotated[int, Field(ge=0, le=MAX_COUNT, description="Completed epochs.")]
+    step: Annotated[int, Field(ge=0, le=MAX_COUNT, description="Minibatch steps taken.")]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ last healthy evaluation (see app.training.divergence).
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Literal
 
@@ -23,10 +24,10 @@ from app.nn.diagnostics import LayerHealth, layer_health
 from app.nn.features import feature_matrix
 from app.nn.losses import make_loss
 from app.nn.model import MLP
-from app.nn.optimizers import make_optimizer
+from app.nn.optimizers import Optimizer, make_optimizer
 from app.nn.schedules import Schedule
 from app.training.checkpoints import HEALTH_EVERY, Checkpoint, Checkpoints, HealthRecord
-from app.training.config import Config, rebuild_needed
+from app.training.config import Config, RegularizationConfig, rebuild_needed
 from app.training.divergence import WEIGHTS_NOT_FINITE, Snapshot, diverged_message, failure, loss_ceiling
 from app.training.errors import FieldError
 from app.training.history import History, Record, Thinned
@@ -68,17 +69,22 @@ class Session:
         self._restart()
 
     def _apply_live_settings(self) -> None:
-        cfg = self.config
-        opt = cfg.optimizer
+        self.optimizer, self.schedule = self._live_settings(self.config)
+
+    def _live_settings(self, config: Config) -> tuple[Optimizer, Schedule]:
+        """The optimizer and schedule ``config`` asks for; a same-named optimizer keeps its state
+        (in a copy, so that this session's own is untouched until the caller swaps them in)."""
+        opt = config.optimizer
         hyper = dict(momentum=opt.momentum, beta1=opt.beta1, beta2=opt.beta2, rho=opt.rho, epsilon=opt.epsilon)
-        current = getattr(self, "optimizer", None)
+        current: Optimizer | None = getattr(self, "optimizer", None)
         if current is None or current.name != opt.name:
-            self.optimizer = make_optimizer(opt.name, **hyper)
+            optimizer = make_optimizer(opt.name, **hyper)
         else:
+            optimizer = copy.copy(current)
             for key, value in hyper.items():
-                setattr(self.optimizer, key, value)
-        s = cfg.schedule
-        self.schedule = Schedule(s.name, s.every, s.factor, s.period, s.min_learning_rate)
+                setattr(optimizer, key, value)
+        s = config.schedule
+        return optimizer, Schedule(s.name, s.every, s.factor, s.period, s.min_learning_rate)
 
     def _restart(self) -> None:
         """Counters, history, batch order and optimizer back to the start."""
@@ -108,18 +114,18 @@ class Session:
         """Switch to ``config``; returns True when the model (and data) were rebuilt.
 
         Optimizer knobs, schedule, regularization and batch size apply live and
-        keep the weights; anything else builds the run afresh.
+        keep the weights; anything else builds the run afresh. All or nothing: the
+        new state is built whole before it replaces this one, so a failure leaves
+        the session exactly as it was.
         """
-        rebuild = rebuild_needed(self.config, config)
-        self.config = config
-        if rebuild:
-            self.optimizer = None  # type: ignore[assignment]
-            self._build()
-        else:
-            self._apply_live_settings()
-            # The penalty (and so the reported objective) depends on the live settings.
-            self.metrics = self.evaluate()
-        return rebuild
+        if rebuild_needed(self.config, config):
+            vars(self).update(vars(Session(config)))
+            return True
+        optimizer, schedule = self._live_settings(config)
+        # The penalty (and so the reported objective) depends on the live settings.
+        metrics = self._evaluate(config.regularization)
+        self.config, self.optimizer, self.schedule, self.metrics = config, optimizer, schedule, metrics
+        return False
 
     # ---- training -----------------------------------------------------------------
 
@@ -268,6 +274,9 @@ class Session:
 
     def evaluate(self) -> Metrics:
         """Loss, accuracy and penalty on the training and test sets at the current weights."""
+        return self._evaluate(self.config.regularization)
+
+    def _evaluate(self, reg: RegularizationConfig) -> Metrics:
         n = self.n_train
         with np.errstate(all="ignore"):
             scores = self.model(self._x_all)
@@ -280,7 +289,6 @@ class Session:
                 train_acc = loss.accuracy(train, self.split.train_labels)
                 if has_test:
                     test_acc = loss.accuracy(test, self.split.test_labels)
-            reg = self.config.regularization
             return Metrics(
                 train_loss=loss.value(train, self._t_train),
                 test_loss=loss.value(test, self._t_test) if has_test else None,
@@ -322,7 +330,9 @@ class Session:
     def scores(self, points: Array) -> Array:
         """Raw output scores for 2-D points (n, 2), float64."""
         x = feature_matrix(self.features, np.asarray(points, dtype=np.float64).reshape(-1, 2))
-        return self.model.activations(x, dtype=np.float64)[-1]
+        scores = self.model.activations(x, dtype=np.float64)[-1]
+        # Huge weights at far points can overflow; a saturated score still gives a finite answer.
+        return np.nan_to_num(scores, copy=False)
 
     def predict(self, points: Array) -> Array:
         """Probabilities (n, k) for classification, values (n, 1) for regression."""
@@ -356,12 +366,15 @@ class Session:
             raise FieldError(("source",), f"layer {layer} has {dense.fan_in} inputs")
         if not math.isfinite(value):
             raise FieldError(("value",), "must be a finite number")
-        if source is None:
-            dense.b[unit] = value
-        else:
-            dense.W[source, unit] = value
+        array, index = (dense.b, (unit,)) if source is None else (dense.W, (source, unit))
+        before = (float(array[index]), self.status, self.message)
+        array[index] = value
         self.status, self.message = "ready", ""
-        self._record(append=False)
+        try:
+            self._record(append=False)
+        except BaseException:
+            array[index], self.status, self.message = before
+            raise
 
     def load_weights(self, params: Array, history: History | None = None, epoch: int = 0, step: int = 0) -> None:
         """Start from given parameters (flat, in the model's layout) and optional history."""

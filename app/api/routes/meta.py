@@ -28,7 +28,7 @@ from app.serving.footprint import MB
 from app.serving.session_store import SessionStore
 from app.serving.shards import ShardedHost
 from app.training.config import MAX_LAYERS, MAX_LEARNING_RATE, MAX_REG_RATE, MAX_UNITS, Config
-from app.training.datasets import DATASETS, MAX_CLASSES, MAX_SAMPLES, MIN_SAMPLES
+from app.training.datasets import DATASETS, MAX_CLASSES, MAX_COORDINATE, MAX_SAMPLES, MIN_SAMPLES
 from app.training.session import MAX_STEPS
 
 router = APIRouter(prefix="/api", tags=["meta"])
@@ -124,6 +124,7 @@ async def options(settings: SettingsDep) -> Options:
             max_saves_per_minute=settings.max_saves_per_minute,
             max_run_bytes=settings.max_run_bytes,
             max_landscape_evaluations=landscape.MAX_EVALUATIONS,
+            max_coordinate=MAX_COORDINATE,
         ),
         defaults=Config(),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from app.outputs.wire import Wire, WireIn
 
@@ -17,11 +17,12 @@ class LandscapeIn(WireIn):
     seed: int = Field(0, ge=0, le=2**32 - 1)
     learning_rate: float = Field(0.5, gt=0.0, le=100.0)
     steps: int = Field(60, ge=0, le=5000)
-    start: tuple[Annotated[float, Field(ge=-50, le=50)], Annotated[float, Field(ge=-50, le=50)]] = Field(
-        (-4.0, -3.0), description="(b, w) where descent starts."
-    )
+    # Strict(False): a strict tuple takes nothing but a Python tuple, never a JSON array.
+    start: Annotated[
+        tuple[Annotated[float, Field(ge=-50, le=50)], Annotated[float, Field(ge=-50, le=50)]], Strict(False)
+    ] = Field((-4.0, -3.0), description="(b, w) where descent starts.")
     resolution: int = Field(61, ge=5, le=201)
-    extent: tuple[Bound, Bound, Bound, Bound] = Field(
+    extent: Annotated[tuple[Bound, Bound, Bound, Bound], Strict(False)] = Field(
         (-6.0, 6.0, -5.0, 7.0), description="b from, b to, w from, w to; each in -100..100."
     )
 

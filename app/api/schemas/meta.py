@@ -71,6 +71,7 @@ class Limits(Wire):
     max_saves_per_minute: int = Field(description="Runs one client address may save per minute.")
     max_run_bytes: int = Field(description="The largest saved run's document.")
     max_landscape_evaluations: int = Field(description="resolution^2 x samples of one 1-D loss landscape.")
+    max_coordinate: float = Field(description="Points sent to the API lie within |x| <= this.")
 
 
 class Options(Wire):

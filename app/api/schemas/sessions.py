@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, Strict, ValidationInfo, field_validator
 
 from app.outputs.wire import Wire, WireIn
 from app.training.config import Config, Point
-from app.training.datasets import MAX_CLASSES
+from app.training.datasets import MAX_CLASSES, MAX_COORDINATE
 from app.training.metrics import SessionState
 
 
@@ -67,8 +67,13 @@ class CustomDataIn(WireIn):
         return v
 
 
+Coordinate = Annotated[float, Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE)]
+
+
 class PredictIn(WireIn):
-    points: list[tuple[float, float]] = Field(min_length=1, max_length=10_000)
+    points: list[Annotated[tuple[Coordinate, Coordinate], Strict(False)]] = Field(
+        min_length=1, max_length=10_000, description=f"[x1, x2] pairs, each within ±{MAX_COORDINATE:g}."
+    )
 
 
 class PredictOut(Wire):
