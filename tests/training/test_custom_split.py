@@ -9,7 +9,7 @@ from app.training.split import load_split
 
 
 def test_ten_points_at_half_split_each_class_evenly() -> None:
-    points = [[i * 0.5 - 2.0, 1.0] for i in range(10)]
+    points = [(i * 0.5 - 2.0, 1.0) for i in range(10)]
     labels = [0, 1] * 5
     for seed in range(20):
         split = load_split(DatasetConfig(name="custom", points=points, labels=labels, train_fraction=0.5), seed)
@@ -19,6 +19,6 @@ def test_ten_points_at_half_split_each_class_evenly() -> None:
 
 def test_a_lone_class_still_trains() -> None:
     split = load_split(
-        DatasetConfig(name="custom", points=[[0.0, 0.0], [1.0, 1.0]], labels=[0, 0], train_fraction=0.1), 0
+        DatasetConfig(name="custom", points=[(0.0, 0.0), (1.0, 1.0)], labels=[0, 0], train_fraction=0.1), 0
     )
     assert len(split.train_points) >= 1
