@@ -28,6 +28,10 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 ENV_PREFIX = "NEURAL_PLAYGROUND_"
+ONE_ADDRESS_FOR_A_CLASS = {
+    f"{ENV_PREFIX}MAX_SESSIONS_PER_CLIENT": "100000",
+    f"{ENV_PREFIX}MAX_SAVES_PER_MINUTE": "100000",
+}
 STARTUP_TIMEOUT = 30.0
 
 
@@ -61,9 +65,11 @@ class Server:
             return "(no server log)"
 
 
-def start_server(workdir: Path, database_url: str | None = None) -> Server:
+def start_server(workdir: Path, database_url: str | None = None, per_client_caps: bool = False) -> Server:
     """``python -m app.cli serve`` on a free port with its runs in PostgreSQL at ``database_url``,
-    or else in a SQLite file in ``workdir``; the log goes there too."""
+    or else in a SQLite file in ``workdir``; the log goes there too. Without ``per_client_caps``
+    the caps per client address are lifted (unless set in the environment): the load comes
+    from this one address, standing for a whole class."""
     port = free_port()
     log = workdir / "server.log"
     command = [sys.executable, "-m", "app.cli", "serve", "--host", HOST, "--port", str(port)]
@@ -71,8 +77,9 @@ def start_server(workdir: Path, database_url: str | None = None) -> Server:
         command += ["--database-url", database_url]
     else:
         command += ["--db", str(workdir / "runs.sqlite3")]
+    env = dict(os.environ) if per_client_caps else {**ONE_ADDRESS_FOR_A_CLASS, **os.environ}
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     return Server(process, port, log)
 
 
@@ -103,10 +110,10 @@ def stop_server(server: Server) -> None:
 
 
 @contextlib.contextmanager
-def running_server(prefix: str, database_url: str | None = None) -> Iterator[Server]:
+def running_server(prefix: str, database_url: str | None = None, per_client_caps: bool = False) -> Iterator[Server]:
     """A healthy server in a temporary directory, stopped (and the directory removed) on exit."""
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
-        server = start_server(Path(tmp), database_url)
+        server = start_server(Path(tmp), database_url, per_client_caps)
         try:
             wait_healthy(server)
             yield server
@@ -114,9 +121,10 @@ def running_server(prefix: str, database_url: str | None = None) -> Iterator[Ser
             stop_server(server)
 
 
-def server_settings() -> dict[str, str]:
-    """The NEURAL_PLAYGROUND_* variables the server inherits from this process."""
-    return {k: v for k, v in sorted(os.environ.items()) if k.startswith(ENV_PREFIX)}
+def server_settings(per_client_caps: bool = False) -> dict[str, str]:
+    """The NEURAL_PLAYGROUND_* variables the server started by ``start_server`` runs with."""
+    env = dict(os.environ) if per_client_caps else {**ONE_ADDRESS_FOR_A_CLASS, **os.environ}
+    return {k: v for k, v in sorted(env.items()) if k.startswith(ENV_PREFIX)}
 
 
 # ---- watching the server's resources ----------------------------------------------------
@@ -139,15 +147,17 @@ class Resources:
     threads: int
     fds: int
     sockets: int  # open socket file descriptors, all processes
-    connections: int  # TCP connections (not listening), all processes
+    connections: int  # TCP connections (not listening), all processes, but the database's
     rss_by_process: tuple[int, ...] = ()  # the server first, then its children by pid
+    database: int = 0  # TCP connections to the runs database (its pool's, not counted above)
 
 
 class ServerProbe:
     """psutil on the server's pid (and any children)."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, database_port: int | None = None) -> None:
         self.pid = pid
+        self.database_port = database_port
         self.process = psutil.Process(pid)
 
     def tree(self) -> list[psutil.Process]:
@@ -172,7 +182,7 @@ class ServerProbe:
         return Snapshot(time.monotonic(), cpu, threads, self.rss())
 
     def resources(self) -> Resources:
-        rss = threads = fds = sockets = connections = 0
+        rss = threads = fds = sockets = connections = database = 0
         tree = [self.process, *sorted(self.tree()[1:], key=lambda p: p.pid)]
         by_process = []
         for p in tree:
@@ -182,8 +192,16 @@ class ServerProbe:
                 threads += p.num_threads()
                 fds += p.num_fds()
                 sockets += count_sockets(p.pid)
-                connections += sum(1 for c in p.net_connections(kind="tcp") if c.status != psutil.CONN_LISTEN)
-        return Resources(rss, len(tree), threads, fds, sockets, connections, tuple(by_process))
+                for c in p.net_connections(kind="tcp"):
+                    if c.status == psutil.CONN_LISTEN:
+                        continue
+                    if c.raddr and c.raddr.port == self.database_port:
+                        database += 1
+                    else:
+                        connections += 1
+        # The database pool's sockets come and go with its load: they are reported apart.
+        sockets -= database
+        return Resources(rss, len(tree), threads, fds, sockets, connections, tuple(by_process), database)
 
     def thread_label(self, tid: int) -> str:
         if tid == self.pid:

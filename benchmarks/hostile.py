@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     timeout = args.timeout or (5.0 if args.quick else 60.0)
     out = sys.stderr if args.json else sys.stdout
     os.environ["NEURAL_PLAYGROUND_WORKERS"] = WORKERS
-    with running_server("np-hostile-") as server:
+    with running_server("np-hostile-", per_client_caps=True) as server:
         probe = ServerProbe(server.process.pid)
         workers = probe.tree()[1:]
         print(f"server pid {server.process.pid} on {server.url}, {len(workers)} workers", file=out, flush=True)

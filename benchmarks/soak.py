@@ -67,6 +67,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 import harness
 import httpx
@@ -74,6 +75,8 @@ import websockets
 from harness import Resources, Server, ServerProbe, mark, running_server, server_settings
 from tqdm import tqdm
 from websockets.asyncio.client import ClientConnection, connect
+
+from app.serving.postgres_runs import MAX_CONNECTIONS
 
 CONFIGS: list[dict[str, Any]] = [
     {"dataset": {"name": "spiral", "samples": 500}, "hidden_layers": [8, 8], "activation": "tanh"},
@@ -104,6 +107,7 @@ class Settings:
     students: int
     quick: bool
     store: str  # where runs are saved: sqlite or postgresql
+    database_port: int | None = None  # PostgreSQL's, to tell its pool's connections apart
 
 
 @dataclass(frozen=True)
@@ -328,6 +332,14 @@ def verdicts(result: dict[str, Any]) -> list[dict[str, Any]]:
             end["sockets"] == start["sockets"] and end["connections"] == 0,
         ),
     ]
+    if result["settings"]["store"] == "postgresql":
+        rows.append(
+            (
+                f"database connections within the pool (at most {MAX_CONNECTIONS})",
+                f"{end['database']} idle at the end, {start['database']} at the start",
+                end["database"] <= MAX_CONNECTIONS,
+            )
+        )
     return [{"check": c, "measured": m, "passed": p} for c, m, p in rows]
 
 
@@ -335,7 +347,7 @@ def verdicts(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 async def measure(server: Server, settings: Settings, out: TextIO) -> dict[str, Any]:
-    probe = ServerProbe(server.process.pid)
+    probe = ServerProbe(server.process.pid, settings.database_port)
     warm_up = Tally()
     await student(server, 0, 1, time.monotonic(), warm_up, cycles=1)
     if warm_up.errors:
@@ -423,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         students=args.students or (QUICK_STUDENTS if args.quick else STUDENTS),
         quick=args.quick,
         store="postgresql" if args.database_url else "sqlite",
+        database_port=(urlsplit(args.database_url).port or 5432) if args.database_url else None,
     )
     out = sys.stderr if args.json else sys.stdout
     with running_server("np-soak-", args.database_url) as server:

@@ -30,12 +30,15 @@ READ_ONLY = "the runs database does not accept writes now: saved runs open, but 
 MIGRATION_LOCK = 0x6E70_7275_6E73  # "nplruns": servers starting together migrate one at a time
 
 
+MAX_CONNECTIONS = 8  # the pool's bound, per server process
+
+
 class PostgresRunStore(SqlRunStore):
     kind: StoreKind = "postgresql"
     shared = True
     placeholder = "%s"
 
-    def __init__(self, url: str, timeout: float = 5.0, max_connections: int = 8) -> None:
+    def __init__(self, url: str, timeout: float = 5.0, max_connections: int = MAX_CONNECTIONS) -> None:
         super().__init__("")
         self._timeout = timeout
         self._migrated = False
