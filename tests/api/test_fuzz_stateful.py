@@ -63,11 +63,13 @@ def _digest(case: schemathesis.Case) -> int:
 def bounded_work(case: schemathesis.Case) -> None:
     """Configs small enough that a scenario takes a second, not a minute; some of them rich."""
     bounded_step(case)
+    if case.path == "/api/sessions" and case.method.upper() == "POST" and _digest(case) % 3 == 0:
+        # The whole body: merged into a generated one, strict validation refuses most of them.
+        case.body = copy.deepcopy(RICH)
+        return
     body = case.body
     if not (isinstance(body, dict) and case.method.upper() in ("POST", "PATCH")):
         return
-    if case.path == "/api/sessions" and _digest(case) % 3 == 0:
-        body = case.body = {**body, **copy.deepcopy(RICH)}
     if case.path not in ("/api/sessions", SESSION_ROUTE):
         return
     dataset = body.get("dataset")

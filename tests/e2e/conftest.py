@@ -53,7 +53,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     PlotlyBundle.load(background=False)
     folder = tmp_path_factory.mktemp("e2e")
     # Sessions in two worker processes, as the server runs by default on a multi-core machine.
-    server = ServerProcess(folder / "runs.sqlite3", folder / "server.log", env={"NEURAL_PLAYGROUND_WORKERS": "2"})
+    # Every page of the run comes from this one address, and each holds a session for the session TTL.
+    env = {"NEURAL_PLAYGROUND_WORKERS": "2", "NEURAL_PLAYGROUND_MAX_SESSIONS_PER_CLIENT": "100000"}
+    server = ServerProcess(folder / "runs.sqlite3", folder / "server.log", env=env)
     try:
         server.start()
         yield server.url

@@ -69,7 +69,7 @@ def test_rewind_scrubs_and_branches(page: Any, server: str) -> None:
         page.click(sel("step-epoch"))
     page.wait_for_function("() => window.playground.latest.state.epoch === 6")
     page.click(sel("view-rewind"))
-    page.wait_for_function("() => document.querySelector(\"[data-testid='rewind-slider']\").max === '6'")
+    page.wait_for_function("() => document.querySelector(\"[data-testid='rewind-slider']\")?.max === '6'")
     live = page.evaluate("() => window.playground.boundary.source")
     page.fill(sel("rewind-slider"), "0")
     page.wait_for_function("() => window.playground.scrubbing")
