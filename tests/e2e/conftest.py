@@ -118,6 +118,25 @@ def page(browser: Any, console: Console) -> Iterator[Any]:
     assert console.unexpected == [], f"console errors: {console.unexpected}"
 
 
+@pytest.fixture
+def browser_context(browser: Any, console: Console) -> Iterator[Any]:
+    """A factory of pages at a given viewport, closed after the test; console errors fail it."""
+    contexts: list[Any] = []
+
+    def make(viewport: dict[str, int], **options: Any) -> Any:
+        context = browser.new_context(viewport=viewport, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        console.watch(page)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert console.unexpected == [], f"console errors: {console.unexpected}"
+
+
 def open_playground(page: Any, url: str) -> Any:
     """Load the page and wait until it shows a session's first frame."""
     page.goto(url)
