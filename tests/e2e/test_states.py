@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.conftest import open_playground, sel
+import httpx
+
+from tests.e2e.conftest import open_playground, save_artifact, sel
 from tests.e2e.test_screens import PHONE
+
+POINTS = "window.playground.data.train.points.length + window.playground.data.test.points.length"
 
 
 def point_count(page: Any) -> int:
-    data = "window.playground.data"
-    return int(page.evaluate(f"() => {data}.train.points.length + {data}.test.points.length"))
+    return int(page.evaluate(f"() => {POINTS}"))
 
 
 def tap_plot(page: Any) -> None:
@@ -35,4 +38,30 @@ def test_touch_tap_adds_a_point_only_in_draw_mode(browser_context: Any, server: 
     tap_plot(page)
     page.wait_for_function("() => window.playground.config.dataset.name === 'custom'")
     page.wait_for_function(f"() => window.playground.config.dataset.samples === {before + 1}")
-    assert point_count(page) == before + 1
+    page.wait_for_function(f"() => {POINTS} === {before + 1}")
+
+
+def test_rewind_shows_the_checkpoint_in_the_header(page: Any, server: str) -> None:
+    open_playground(page, f"{server}/?dataset=xor&hidden=4&lr=0.1")
+    for epoch in range(1, 7):
+        page.click(sel("step-epoch"))
+        page.wait_for_selector(f"{sel('epoch')}:text-is('{epoch}')")
+    live = page.text_content(sel("train-loss"))
+    page.click(sel("view-rewind"))
+    page.wait_for_selector(f"{sel('rewind-end')}:has-text('epoch 6')")
+    assert page.text_content(sel("rewind-start")) == "epoch 0"
+    assert page.text_content(sel("rewind-current")) == "epoch 6"
+    assert page.locator(sel("rewind-slider")).bounding_box()["width"] >= 300
+    page.fill(sel("rewind-slider"), "2")
+    page.wait_for_selector(f"{sel('epoch')}:text-is('2')")
+    assert page.text_content(sel("rewind-current")) == "epoch 2"
+    assert "Rewound" in page.text_content(sel("epoch-caption"))
+    sid = page.evaluate("() => window.playground.sessionId")
+    checkpoint = httpx.get(f"{server}/api/sessions/{sid}/checkpoints/2").json()
+    assert page.text_content(sel("train-loss")) == f"{checkpoint['metrics']['train_loss']:.4f}" != live
+    assert "epoch 6" in page.text_content(sel("status"))
+    save_artifact(page, "rewind-1280x800.png")
+    page.click(sel("rewind-live"))
+    page.wait_for_selector(f"{sel('epoch')}:text-is('6')")
+    assert page.text_content(sel("train-loss")) == live
+    assert page.text_content(sel("epoch-caption")) == "Epoch"
