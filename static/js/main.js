@@ -164,8 +164,10 @@ class Playground {
   async openSession(config, errors) {
     if (this.runSlug) {
       try {
-        const session = await api.openRun(this.runSlug);
-        this.status.say(`Opened the saved run “${this.runSlug}”.`);
+        const [session, saved] = await Promise.all([api.openRun(this.runSlug), api.run(this.runSlug)]);
+        const title = saved.run?.title || this.runSlug;
+        document.title = `${title} · Neural Playground`;
+        this.status.say(`Opened the saved run “${title}”.`);
         return session;
       } catch (err) {
         this.status.error(`That saved run could not be opened (${err.message}); starting a new demo instead.`);
@@ -258,7 +260,10 @@ class Playground {
     click("share-link", () => this.sharing.share());
     click("save-run", () => this.sharing.saveRun(this.display.latest ? this.display.latest.state.epoch : 0));
     click("popover-close", () => ($("popover").hidden = true));
-    $("speed").addEventListener("change", () => this.display.playing && this.play());
+    $("speed").addEventListener("change", () => {
+      this.sharing.updateUrl();
+      if (this.display.playing) this.play();
+    });
     click("draw-mode", () => this.editing.toggleDrawMode());
     click("clear-points", () => this.editing.clearPoints());
     click("add-point", () => this.editing.addPoint(Number($("point-x1").value), Number($("point-x2").value)));

@@ -65,3 +65,27 @@ def test_rewind_shows_the_checkpoint_in_the_header(page: Any, server: str) -> No
     page.wait_for_selector(f"{sel('epoch')}:text-is('6')")
     assert page.text_content(sel("train-loss")) == live
     assert page.text_content(sel("epoch-caption")) == "Epoch"
+
+
+def test_saved_run_reopens_its_view_and_title(page: Any, server: str, browser: Any) -> None:
+    open_playground(page, f"{server}/?dataset=xor&hidden=4")
+    page.check(sel("palette"))
+    page.check(sel("discretize"))
+    page.select_option(sel("speed"), "50")
+    page.click(sel("step-epoch"))
+    page.wait_for_selector(f"{sel('epoch')}:text-is('1')")
+    page.click(sel("save-run"))
+    page.wait_for_function("() => document.querySelector(\"[data-testid='share-url']\").value.includes('/r/')")
+    url = page.input_value(sel("share-url"))
+    title = "xor, 4 tanh, epoch 1"
+    other = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        other.goto(url)
+        other.wait_for_selector(f"{sel('status')}:has-text('{title}')")
+        other.wait_for_function("() => window.playground.drawn")
+        assert other.is_checked(sel("palette")) and other.is_checked(sel("discretize"))
+        assert other.input_value(sel("speed")) == "50"
+        assert other.title().startswith(title)
+        assert "/r/" in other.url and "palette=safe" in other.url
+    finally:
+        other.close()
