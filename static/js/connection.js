@@ -3,6 +3,8 @@
 
 import { PollingTransport, StreamTransport } from "./transport.js";
 
+const PRESENTER_LEFT = 4410;
+
 export class Connection {
   // subscribe: what frames to send ({fps, boundary_resolution, neuron_resolution}).
   constructor({ onFrame, status, subscribe }) {
@@ -37,8 +39,14 @@ export class Connection {
       .catch((err) => this.status.error(err.message));
   }
 
+  // The watch stream closes with PRESENTER_LEFT once the presenter's page has gone; the last picture stays.
   async watch(token) {
-    const onClosed = () => this.status.warn("The presenter's session ended or the connection dropped. Reload to try again.");
+    const onClosed = (code) =>
+      this.status.warn(
+        code === PRESENTER_LEFT
+          ? "The presenter has left. This is the last picture they showed."
+          : "The presenter's session ended or the connection dropped. Reload to try again.",
+      );
     const path = `/api/watch/${encodeURIComponent(token)}/stream`;
     this.transport = await new StreamTransport(null, { ...this.handlers(onClosed), path }).open().catch((err) => this.status.error(err.message));
   }

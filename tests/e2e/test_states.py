@@ -89,3 +89,26 @@ def test_saved_run_reopens_its_view_and_title(page: Any, server: str, browser: A
         assert "/r/" in other.url and "palette=safe" in other.url
     finally:
         other.close()
+
+
+def test_students_see_a_plain_sentence_and_the_presenter_leaving(page: Any, server: str, browser: Any) -> None:
+    open_playground(page, f"{server}/?dataset=circle")
+    page.click(sel("step-epoch"))
+    page.wait_for_selector(f"{sel('epoch')}:text-is('1')")
+    page.click(sel("present"))
+    page.wait_for_function("() => document.querySelector(\"[data-testid='share-url']\").value.includes('/watch/')")
+    url = page.input_value(sel("share-url"))
+    student = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        student.goto(url)
+        student.wait_for_function("() => window.playground.drawn && window.playground.boundary.source")
+        student.wait_for_selector(f"{sel('epoch')}:text-is('1')")
+        student.keyboard.press("Space")
+        assert student.text_content(sel("status")).startswith("Only the presenter can play")
+        picture = student.evaluate("() => window.playground.boundary.source")
+        page.close()
+        student.wait_for_selector(f"{sel('status')}:has-text('The presenter has left')")
+        assert student.evaluate("() => window.playground.boundary.source") == picture
+        assert student.text_content(sel("epoch")) == "1"
+    finally:
+        student.close()
