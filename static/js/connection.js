@@ -7,13 +7,15 @@ const PRESENTER_LEFT = 4410;
 
 export class Connection {
   // subscribe: what frames to send ({fps, boundary_resolution, neuron_resolution}).
-  constructor({ onFrame, status, subscribe }) {
-    Object.assign(this, { onFrame, status, subscribe });
+  // onGone(): the session is no more (deleted, expired, or the server restarted without it).
+  constructor({ onFrame, status, subscribe, onGone }) {
+    Object.assign(this, { onFrame, status, subscribe, onGone });
     this.transport = null;
   }
 
   handlers(onClosed) {
-    return { onFrame: this.onFrame, onError: (detail) => this.status.error(detail), onClosed, subscribe: this.subscribe };
+    const onError = (detail, code) => (code === 404 ? this.onGone() : this.status.error(detail));
+    return { onFrame: this.onFrame, onError, onClosed, subscribe: this.subscribe };
   }
 
   async open(sessionId) {
@@ -28,7 +30,7 @@ export class Connection {
 
   closed(sessionId, code) {
     if (code === 4404) {
-      this.status.error("This session has expired or was deleted. Reload the page to start again.");
+      this.onGone();
       return;
     }
     this.status.warn("The live stream closed; polling the server instead.");
@@ -36,7 +38,7 @@ export class Connection {
     new PollingTransport(sessionId, this.handlers())
       .open()
       .then((t) => (this.transport = t))
-      .catch((err) => this.status.error(err.message));
+      .catch((err) => (err.status === 404 ? this.onGone() : this.status.error(err.message)));
   }
 
   // The watch stream closes with PRESENTER_LEFT once the presenter's page has gone; the last picture stays.

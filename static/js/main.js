@@ -117,7 +117,7 @@ class Playground {
     const viewFlags = () => ({ test: controls.view.showTest, discretize: controls.view.discretize, palette: controls.view.palette });
     this.sharing = new Sharing({ run, status, flags, viewFlags, defaults: this.defaults, runSlug: this.runSlug, lesson: Boolean(this.lessonName) });
     const subscribe = { fps: Math.min(60, Math.max(1, flags.fps || 20)), boundary_resolution: 100, neuron_resolution: 12 };
-    this.connection = new Connection({ onFrame: (frame) => this.onFrame(frame), status, subscribe });
+    this.connection = new Connection({ onFrame: (frame) => this.onFrame(frame), status, subscribe, onGone: () => this.sessionGone() });
     controls.build(options);
     controls.setView(flags);
     const speeds = [...$("speed").options].map((option) => option.value);
@@ -183,6 +183,13 @@ class Playground {
       this.status.error(`The link's settings were not valid (${err.message}); showing the defaults instead.`);
       return api.create({});
     }
+  }
+
+  // The session expired, was deleted or the server restarted: the page offers its own link afresh.
+  sessionGone() {
+    this.connection.close();
+    this.status.end("This session has ended: it expired, was deleted, or the server restarted.");
+    $("session-gone").hidden = false;
   }
 
   loadPlots() {
@@ -264,6 +271,7 @@ class Playground {
       this.sharing.updateUrl();
       if (this.display.playing) this.play();
     });
+    click("start-again", () => location.reload());
     click("draw-mode", () => this.editing.toggleDrawMode());
     click("clear-points", () => this.editing.clearPoints());
     click("add-point", () => this.editing.addPoint(Number($("point-x1").value), Number($("point-x2").value)));

@@ -42,7 +42,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(server_process: ServerProcess) -> str:
+    return server_process.url
+
+
+@pytest.fixture(scope="session")
+def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     if (reason := _missing()) is not None:
         if IN_CI:
             pytest.fail(f"CI must run the browser tests, but {reason}")
@@ -56,7 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = ServerProcess(folder / "runs.sqlite3", folder / "server.log", env={"NEURAL_PLAYGROUND_WORKERS": "2"})
     try:
         server.start()
-        yield server.url
+        yield server
     finally:
         server.stop()
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import open_playground, save_artifact, sel
+from tests.e2e.conftest import Console, open_playground, save_artifact, sel
 from tests.e2e.test_screens import PHONE
+from tests.processes import ServerProcess
 
 POINTS = "window.playground.data.train.points.length + window.playground.data.test.points.length"
 
@@ -112,3 +113,30 @@ def test_students_see_a_plain_sentence_and_the_presenter_leaving(page: Any, serv
         assert student.text_content(sel("epoch")) == "1"
     finally:
         student.close()
+
+
+def test_a_session_that_has_gone_offers_to_start_again(
+    page: Any, server_process: ServerProcess, console: Console
+) -> None:
+    server = server_process.url
+    console.expect("status of 404")  # the change made after the session went
+    open_playground(page, f"{server}/?dataset=spiral&hidden=5,3")
+    page.click(sel("step-epoch"))
+    page.wait_for_selector(f"{sel('epoch')}:text-is('1')")
+    sid = page.evaluate("() => window.playground.sessionId")
+    logged = server_process.log.stat().st_size
+    assert httpx.delete(f"{server}/api/sessions/{sid}").status_code == 204
+    page.wait_for_selector(f"{sel('start-again')}:visible")
+    assert "session not found" not in page.text_content(sel("status"))
+    assert "has ended" in page.text_content(sel("status"))
+    page.select_option(sel("activation"), "relu")  # a request the server can only answer 404
+    page.wait_for_selector(f"{sel('status')}:has-text('has ended')")
+    with server_process.log.open() as log:
+        log.seek(logged)
+        said = log.read()
+    assert "Traceback" not in said and "Exception" not in said and "ERROR" not in said, said
+    page.click(sel("start-again"))
+    page.wait_for_function(f"() => window.playground.drawn && window.playground.sessionId !== {sid!r}")
+    config = page.evaluate("() => window.playground.config")
+    assert config["dataset"]["name"] == "spiral" and config["hidden_layers"] == [5, 3]
+    assert page.is_hidden(sel("start-again"))

@@ -165,7 +165,7 @@ class Connection:
             done, _ = await asyncio.wait({sender, receiver, leaving}, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()
-        except SessionNotFound:
+        except NotFound:  # SessionNotFound here, or a worker's NotFound for a session it no longer has
             await self.close_not_found()
         except WebSocketDisconnect:
             pass
