@@ -124,16 +124,18 @@ def test_a_session_that_has_gone_offers_to_start_again(
     page.click(sel("step-epoch"))
     page.wait_for_selector(f"{sel('epoch')}:text-is('1')")
     sid = page.evaluate("() => window.playground.sessionId")
-    logged = server_process.log.stat().st_size
+    log = server_process.log
+    assert log is not None
+    logged = log.stat().st_size
     assert httpx.delete(f"{server}/api/sessions/{sid}").status_code == 204
     page.wait_for_selector(f"{sel('start-again')}:visible")
     assert "session not found" not in page.text_content(sel("status"))
     assert "has ended" in page.text_content(sel("status"))
     page.select_option(sel("activation"), "relu")  # a request the server can only answer 404
     page.wait_for_selector(f"{sel('status')}:has-text('has ended')")
-    with server_process.log.open() as log:
-        log.seek(logged)
-        said = log.read()
+    with log.open() as lines:
+        lines.seek(logged)
+        said = lines.read()
     assert "Traceback" not in said and "Exception" not in said and "ERROR" not in said, said
     page.click(sel("start-again"))
     page.wait_for_function(f"() => window.playground.drawn && window.playground.sessionId !== {sid!r}")
