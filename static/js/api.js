@@ -110,5 +110,6 @@ export const api = {
   watched: (token) => request("GET", `/api/watch/${encodeURIComponent(token)}`),
   watchedData: (token, decimals = 3) => request("GET", `/api/watch/${encodeURIComponent(token)}/data`, { query: { decimals } }),
   saveRun: (id, title) => request("POST", `/api/sessions/${encodeURIComponent(id)}/runs`, { json: { title } }),
+  run: (slug) => request("GET", `/api/runs/${encodeURIComponent(slug)}`),
   openRun: (slug) => request("POST", `/api/runs/${encodeURIComponent(slug)}/open`),
 };

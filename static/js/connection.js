@@ -3,15 +3,19 @@
 
 import { PollingTransport, StreamTransport } from "./transport.js";
 
+const PRESENTER_LEFT = 4410;
+
 export class Connection {
   // subscribe: what frames to send ({fps, boundary_resolution, neuron_resolution}).
-  constructor({ onFrame, status, subscribe }) {
-    Object.assign(this, { onFrame, status, subscribe });
+  // onGone(): the session is no more (deleted, expired, or the server restarted without it).
+  constructor({ onFrame, status, subscribe, onGone }) {
+    Object.assign(this, { onFrame, status, subscribe, onGone });
     this.transport = null;
   }
 
   handlers(onClosed) {
-    return { onFrame: this.onFrame, onError: (detail) => this.status.error(detail), onClosed, subscribe: this.subscribe };
+    const onError = (detail, code) => (code === 404 ? this.onGone() : this.status.error(detail));
+    return { onFrame: this.onFrame, onError, onClosed, subscribe: this.subscribe };
   }
 
   async open(sessionId) {
@@ -26,7 +30,7 @@ export class Connection {
 
   closed(sessionId, code) {
     if (code === 4404) {
-      this.status.error("This session has expired or was deleted. Reload the page to start again.");
+      this.onGone();
       return;
     }
     this.status.warn("The live stream closed; polling the server instead.");
@@ -34,11 +38,17 @@ export class Connection {
     new PollingTransport(sessionId, this.handlers())
       .open()
       .then((t) => (this.transport = t))
-      .catch((err) => this.status.error(err.message));
+      .catch((err) => (err.status === 404 ? this.onGone() : this.status.error(err.message)));
   }
 
+  // The watch stream closes with PRESENTER_LEFT once the presenter's page has gone; the last picture stays.
   async watch(token) {
-    const onClosed = () => this.status.warn("The presenter's session ended or the connection dropped. Reload to try again.");
+    const onClosed = (code) =>
+      this.status.warn(
+        code === PRESENTER_LEFT
+          ? "The presenter has left. This is the last picture they showed."
+          : "The presenter's session ended or the connection dropped. Reload to try again.",
+      );
     const path = `/api/watch/${encodeURIComponent(token)}/stream`;
     this.transport = await new StreamTransport(null, { ...this.handlers(onClosed), path }).open().catch((err) => this.status.error(err.message));
   }

@@ -31,6 +31,7 @@ export class Display {
     this.outputPixels = null;
     this.playing = false;
     this.scrubbing = false;
+    this.rewound = null;
   }
 
   // How maps and points are coloured now: the task, and the view options.
@@ -122,29 +123,42 @@ export class Display {
     this.scrubbing = true;
   }
 
+  // The header and readouts show the checkpoint's epoch and metrics, not the live run's.
   showCheckpoint(view) {
     const map = decodeMap(view.boundary);
     this.boundary.drawPixels(boundaryPixels(map, this.look()), map.resolution);
     this.network.update(view.weights.layers, decodeNeurons(view.neurons), map);
+    this.rewound = view.epoch;
+    this.showMetrics({ epoch: view.epoch, ...view.metrics });
+    if (this.latest) this.showState(this.latest.state);
   }
 
   release() {
     this.scrubbing = false;
+    this.rewound = null;
     this.hovered = null;
     this.redraw();
   }
 
   showState(state) {
-    $("epoch").textContent = String(state.epoch);
-    $("train-loss").textContent = formatNumber(state.train_loss, 4, "fixed");
-    $("test-loss").textContent = formatNumber(state.test_loss, 4, "fixed");
-    $("train-accuracy").textContent = formatPercent(state.train_accuracy);
-    $("test-accuracy").textContent = formatPercent(state.test_accuracy);
+    const rewound = this.scrubbing && this.rewound !== null && this.rewound !== undefined;
+    if (!rewound) this.showMetrics(state);
+    $("epoch").closest(".counter").classList.toggle("rewound", rewound);
+    $("epoch-caption").textContent = rewound ? "Rewound to epoch" : "Epoch";
     this.playing = state.status === "training";
     $("play").classList.toggle("active", this.playing);
     $("pause").classList.toggle("active", !this.playing);
     this.showBest(state);
-    this.status.show(state);
+    if (rewound) this.status.set(`Looking back at epoch ${this.rewound}; the run itself is at epoch ${state.epoch}.`);
+    else this.status.show(state);
+  }
+
+  showMetrics(metrics) {
+    $("epoch").textContent = String(metrics.epoch);
+    $("train-loss").textContent = formatNumber(metrics.train_loss, 4, "fixed");
+    $("test-loss").textContent = formatNumber(metrics.test_loss, 4, "fixed");
+    $("train-accuracy").textContent = formatPercent(metrics.train_accuracy);
+    $("test-accuracy").textContent = formatPercent(metrics.test_accuracy);
   }
 
   showBest(state) {

@@ -117,7 +117,7 @@ class Playground {
     const viewFlags = () => ({ test: controls.view.showTest, discretize: controls.view.discretize, palette: controls.view.palette });
     this.sharing = new Sharing({ run, status, flags, viewFlags, defaults: this.defaults, runSlug: this.runSlug, lesson: Boolean(this.lessonName) });
     const subscribe = { fps: Math.min(60, Math.max(1, flags.fps || 20)), boundary_resolution: 100, neuron_resolution: 12 };
-    this.connection = new Connection({ onFrame: (frame) => this.onFrame(frame), status, subscribe });
+    this.connection = new Connection({ onFrame: (frame) => this.onFrame(frame), status, subscribe, onGone: () => this.sessionGone() });
     controls.build(options);
     controls.setView(flags);
     const speeds = [...$("speed").options].map((option) => option.value);
@@ -164,8 +164,10 @@ class Playground {
   async openSession(config, errors) {
     if (this.runSlug) {
       try {
-        const session = await api.openRun(this.runSlug);
-        this.status.say(`Opened the saved run “${this.runSlug}”.`);
+        const [session, saved] = await Promise.all([api.openRun(this.runSlug), api.run(this.runSlug)]);
+        const title = saved.run?.title || this.runSlug;
+        document.title = `${title} · Neural Playground`;
+        this.status.say(`Opened the saved run “${title}”.`);
         return session;
       } catch (err) {
         this.status.error(`That saved run could not be opened (${err.message}); starting a new demo instead.`);
@@ -181,6 +183,13 @@ class Playground {
       this.status.error(`The link's settings were not valid (${err.message}); showing the defaults instead.`);
       return api.create({});
     }
+  }
+
+  // The session expired, was deleted or the server restarted: the page offers its own link afresh.
+  sessionGone() {
+    this.connection.close();
+    this.status.end("This session has ended: it expired, was deleted, or the server restarted.");
+    $("session-gone").hidden = false;
   }
 
   loadPlots() {
@@ -258,7 +267,11 @@ class Playground {
     click("share-link", () => this.sharing.share());
     click("save-run", () => this.sharing.saveRun(this.display.latest ? this.display.latest.state.epoch : 0));
     click("popover-close", () => ($("popover").hidden = true));
-    $("speed").addEventListener("change", () => this.display.playing && this.play());
+    $("speed").addEventListener("change", () => {
+      this.sharing.updateUrl();
+      if (this.display.playing) this.play();
+    });
+    click("start-again", () => location.reload());
     click("draw-mode", () => this.editing.toggleDrawMode());
     click("clear-points", () => this.editing.clearPoints());
     click("add-point", () => this.editing.addPoint(Number($("point-x1").value), Number($("point-x2").value)));

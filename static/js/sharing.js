@@ -12,8 +12,18 @@ export class Sharing {
     Object.assign(this, { run, status, flags, viewFlags, defaults, runSlug, lesson });
   }
 
+  flagsNow() {
+    return { ...this.flags, ...this.viewFlags(), speed: $("speed").value };
+  }
+
   query() {
-    return encodeState(this.run.config, { ...this.flags, ...this.viewFlags(), speed: $("speed").value }, this.defaults);
+    return encodeState(this.run.config, this.flagsNow(), this.defaults);
+  }
+
+  // A saved run's link: the run holds the config and weights, the query the view to show them in.
+  runUrl(path) {
+    const query = encodeState({}, this.flagsNow(), this.defaults);
+    return `${path}${query ? `?${query}` : ""}`;
   }
 
   url() {
@@ -30,7 +40,10 @@ export class Sharing {
       return;
     }
     if (this.runSlug && this.runConfig === undefined) this.runConfig = JSON.stringify(this.run.config);
-    if (this.runSlug && this.runConfig === JSON.stringify(this.run.config)) return;
+    if (this.runSlug && this.runConfig === JSON.stringify(this.run.config)) {
+      history.replaceState(null, "", this.runUrl(`/r/${this.runSlug}`));
+      return;
+    }
     this.runSlug = null;
     const url = new URL(this.url());
     history.replaceState(null, "", url.pathname + url.search);
@@ -60,7 +73,7 @@ export class Sharing {
   }
 
   share() {
-    const url = this.runSlug ? `${location.origin}/r/${this.runSlug}` : this.url();
+    const url = this.runSlug ? `${location.origin}${this.runUrl(`/r/${this.runSlug}`)}` : this.url();
     this.offerLink("It opens this demo, data and seed included.", url);
   }
 
@@ -79,7 +92,7 @@ export class Sharing {
     const title = `${c.dataset.name}, ${layers} ${c.activation}, epoch ${epoch}`;
     try {
       const run = await api.saveRun(this.run.id, title);
-      this.offerLink(`Saved “${title}”: it opens with the trained weights.`, `${location.origin}${run.url}`);
+      this.offerLink(`Saved “${title}”: it opens with the trained weights and this view.`, `${location.origin}${this.runUrl(run.url)}`);
     } catch (err) {
       this.status.error(err.message);
     }

@@ -1,5 +1,6 @@
 // The status line under the controls: the run's state in words, unless a notice holds it
-// (a remark for 5 s, an error for 8 s, a warning for as long as the page is open).
+// (a remark for 5 s, an error for 8 s, a warning for as long as the page is open,
+// and the end of the session for good).
 
 import { $ } from "./helpers.js";
 
@@ -30,18 +31,26 @@ export class StatusLine {
   }
 
   say(text) {
-    this.notice = { text, level: "", until: Date.now() + 5000 };
-    this.set(text);
+    this.note({ text, level: "", until: Date.now() + 5000 });
   }
 
   error(text) {
-    this.notice = { text, level: "error", until: Date.now() + 8000 };
-    this.set(text, "error");
+    this.note({ text, level: "error", until: Date.now() + 8000 });
   }
 
   warn(text) {
-    this.notice = { text, level: "warning", sticky: true, until: 0 };
-    this.set(text, "warning");
+    this.note({ text, level: "warning", sticky: true, until: 0 });
+  }
+
+  // The session has gone: this stays, and the errors of requests still on their way do not replace it.
+  end(text) {
+    this.note({ text, level: "error", sticky: true, until: 0, final: true });
+  }
+
+  note(notice) {
+    if (this.notice?.final) return;
+    this.notice = notice;
+    this.set(notice.text, notice.level);
   }
 
   // A passing remark gives way once the user acts; errors and warnings stay their time.

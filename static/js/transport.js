@@ -1,6 +1,7 @@
 // How frames reach the page: the WebSocket stream, or, when a socket cannot be
 // had (a proxy that drops them, say), REST polling that drives training itself.
-// Both offer the same commands and call onFrame with decoded JSON frames.
+// Both offer the same commands and call onFrame with decoded JSON frames, and onError with
+// what went wrong (and, from REST, the HTTP status).
 
 import { api } from "./api.js";
 
@@ -81,8 +82,8 @@ export class PollingTransport {
   }
 
   async open() {
-    this.timer = setInterval(() => this.tick(), this.interval);
     await this.poll();
+    this.timer = setInterval(() => this.tick(), this.interval);
     return this;
   }
 
@@ -97,7 +98,7 @@ export class PollingTransport {
       }
       await this.poll();
     } catch (err) {
-      this.onError(err.message);
+      this.onError(err.message, err.status);
     } finally {
       this.busy = false;
     }
@@ -122,14 +123,14 @@ export class PollingTransport {
   }
   pause() {
     this.speed = null;
-    this.poll().catch((err) => this.onError(err.message));
+    this.poll().catch((err) => this.onError(err.message, err.status));
   }
   async step(steps, unit) {
-    await api.step(this.sessionId, steps, unit).catch((err) => this.onError(err.message));
+    await api.step(this.sessionId, steps, unit).catch((err) => this.onError(err.message, err.status));
     await this.poll();
   }
   async reset() {
-    await api.reset(this.sessionId).catch((err) => this.onError(err.message));
+    await api.reset(this.sessionId).catch((err) => this.onError(err.message, err.status));
     this.since = 0;
     await this.poll();
   }

@@ -212,3 +212,15 @@ def test_history_restarts_after_a_reset(client: TestClient, sid: str) -> None:
         ws.send_json({"type": "step", "steps": 2, "unit": "epoch"})
         f = until(ws, lambda f: f["state"]["epoch"] == 2)
         assert [r["epoch"] for r in f["history_tail"]][-1] == 2
+
+
+def test_students_are_told_when_the_presenter_leaves(client: TestClient, sid: str) -> None:
+    token = client.post(f"/api/sessions/{sid}/watch").json()["token"]
+    with client.websocket_connect(f"/api/watch/{token}/stream") as student:
+        frame(student)
+        with stream(client, sid) as presenter:
+            frame(presenter)
+        with pytest.raises(WebSocketDisconnect) as info:
+            until(student, lambda f: False)
+    assert info.value.code == 4410
+    assert info.value.reason == "the presenter has left"

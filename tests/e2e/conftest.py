@@ -42,7 +42,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(server_process: ServerProcess) -> str:
+    return server_process.url
+
+
+@pytest.fixture(scope="session")
+def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     if (reason := _missing()) is not None:
         if IN_CI:
             pytest.fail(f"CI must run the browser tests, but {reason}")
@@ -58,7 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = ServerProcess(folder / "runs.sqlite3", folder / "server.log", env=env)
     try:
         server.start()
-        yield server.url
+        yield server
     finally:
         server.stop()
 
@@ -117,6 +122,25 @@ def page(browser: Any, console: Console) -> Iterator[Any]:
     console.watch(page)
     yield page
     context.close()
+    assert console.unexpected == [], f"console errors: {console.unexpected}"
+
+
+@pytest.fixture
+def browser_context(browser: Any, console: Console) -> Iterator[Any]:
+    """A factory of pages at a given viewport, closed after the test; console errors fail it."""
+    contexts: list[Any] = []
+
+    def make(viewport: dict[str, int], **options: Any) -> Any:
+        context = browser.new_context(viewport=viewport, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        console.watch(page)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
     assert console.unexpected == [], f"console errors: {console.unexpected}"
 
 

@@ -56,6 +56,8 @@ def test_every_view_renders_from_its_tab(page: Any, server: str, view: str) -> N
 def test_compare_runs_side_by_side(page: Any, server: str) -> None:
     open_playground(page, f"{server}/lessons/minibatches")
     page.wait_for_selector(RENDERED["compare"])
+    # The second run's stream is open once its first frame is shown: only then does a step reach it.
+    page.wait_for_selector(f"{sel('compare-metrics')}:has-text('Epoch 0')")
     page.click(sel("step-epoch"))
     page.wait_for_function(
         "() => document.querySelector(\"[data-testid='compare-metrics']\").textContent.startsWith('Epoch 1')"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Console, open_playground, save_artifact, sel
+from tests.e2e.conftest import open_playground, save_artifact, sel
 
 PROJECTOR = {"width": 1920, "height": 1080}
 LAPTOPS = [{"width": 1280, "height": 800}, {"width": 1366, "height": 768}]
@@ -55,25 +54,6 @@ CLIPPED = """() => {
   }
   return { clipped, overlaps };
 }"""
-
-
-@pytest.fixture
-def browser_context(browser: Any, console: Console) -> Iterator[Any]:
-    """A factory of pages at a given viewport, closed after the test; console errors fail it."""
-    contexts: list[Any] = []
-
-    def make(viewport: dict[str, int], **options: Any) -> Any:
-        context = browser.new_context(viewport=viewport, **options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        console.watch(page)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert console.unexpected == [], f"console errors: {console.unexpected}"
 
 
 def box(page: Any, name: str) -> dict[str, float]:

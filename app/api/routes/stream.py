@@ -21,6 +21,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from starlette.websockets import WebSocketState
 
+from app.api.audience import CLOSE_PRESENTER_LEFT, audience
 from app.api.schemas import (
     ConfigureMessage,
     PauseMessage,
@@ -155,23 +156,29 @@ class Connection:
             await self.close_not_found()
             return
         self.store.watching(self.session_id, +1)
+        others = audience(self.ws.app.state)
+        left = others.join(self.session_id, self.read_only)
         sender = asyncio.create_task(self.frames())
         receiver = asyncio.create_task(self.receive())
+        leaving = asyncio.create_task(left.wait())
         try:
-            done, _ = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({sender, receiver, leaving}, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()
-        except SessionNotFound:
+        except NotFound:  # SessionNotFound here, or a worker's NotFound for a session it no longer has
             await self.close_not_found()
         except WebSocketDisconnect:
             pass
         finally:
-            sender.cancel()
-            receiver.cancel()
+            for task in (sender, receiver, leaving):
+                task.cancel()
+            others.leave(self.session_id, self.read_only, left)
             self.store.watching(self.session_id, -1)
             # Shielded: the last watcher's leaving must pause play even if this task is being cancelled.
             with contextlib.suppress(SessionNotFound, asyncio.CancelledError):
                 await asyncio.shield(self.host.remove_watcher(self.session_id, self.watcher_id))
+        if left.is_set():
+            await self.close(CLOSE_PRESENTER_LEFT, "the presenter has left")
 
     async def receive(self) -> None:
         while True:
@@ -194,10 +201,14 @@ class Connection:
                 await self.error(str(exc))
 
     async def close_not_found(self) -> None:
+        await self.close(CLOSE_NOT_FOUND, "", "session not found: it never existed, was deleted, or expired")
+
+    async def close(self, code: int, reason: str, detail: str = "") -> None:
         if self.ws.application_state == WebSocketState.CONNECTED:
             try:
-                await self.error("session not found: it never existed, was deleted, or expired")
-                await self.ws.close(code=CLOSE_NOT_FOUND)
+                if detail:
+                    await self.error(detail)
+                await self.ws.close(code=code, reason=reason)
             except (RuntimeError, WebSocketDisconnect):
                 pass
 
