@@ -82,6 +82,12 @@ class Settings(BaseSettings):
         description="a CSP frame-ancestors value limiting which sites may embed the page (e.g. 'self' "
         "https://courses.example.org); empty lets any site embed it",
     )
+    inspect_work: float = Field(
+        3e9,
+        ge=1e6,
+        description="what one gradient check or loss slice may compute, in weight x training point products "
+        "(3e9 is about a second of one core): a bigger network gets fewer points checked or a coarser slice",
+    )
 
     @property
     def id_prefix(self) -> str:

@@ -14,7 +14,7 @@ weights along two random directions, filter-normalised as in Li et al.,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Literal
 
 import numpy as np
@@ -96,22 +96,25 @@ def filter_normalised_direction(model: MLP, rng: np.random.Generator) -> Array:
 
 def random_slice(
     model: MLP, objective: Callable[[], float], resolution: int, span: float, rng: np.random.Generator
-) -> tuple[Array, Array]:
+) -> Generator[None, None, tuple[Array, Array]]:
     """The objective at params + a d1 + b d2 for a, b in [-span, span]; params are left as they were.
 
-    Returns the axis and a (resolution x resolution) grid, rows following b.
+    A generator, so that a caller can run it in pieces: it yields after each point, with the
+    params back as they were, and returns the axis and a (resolution x resolution) grid, rows
+    following b.
     """
     d1 = filter_normalised_direction(model, rng)
     d2 = filter_normalised_direction(model, rng)
     centre = model.params.copy()
     axis = np.linspace(-span, span, resolution)
     grid = np.empty((resolution, resolution))
-    try:
-        with np.errstate(all="ignore"):
-            for i, beta in enumerate(axis):
-                for j, alpha in enumerate(axis):
+    for i, beta in enumerate(axis):
+        for j, alpha in enumerate(axis):
+            try:
+                with np.errstate(all="ignore"):
                     model.params[:] = centre + alpha * d1 + beta * d2
                     grid[i, j] = objective()
-    finally:
-        model.params[:] = centre
+            finally:
+                model.params[:] = centre
+            yield
     return axis, grid

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
 
+from app.nn import regularizers
+from app.nn.arrays import Array
 from app.nn.features import feature_matrix
 from app.nn.gradcheck import norm_relative_error, relative_error
 from app.outputs.maps import EXTENT
@@ -13,17 +17,48 @@ from app.training.errors import FieldError
 from app.training.session import Session
 
 ROW_FLOOR = 1e-4  # entries smaller than this are compared absolutely (central differences carry ~1e-11 noise)
+MIN_CHECK_POINTS = 16  # fewer training points than this would check the gradient of too little data
 
 
-def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> dict[str, Any]:
+def evaluation_cost(session: Session) -> int:
+    """One evaluation of the objective, in weight x training point products."""
+    return session.model.params.size * len(session.split.train_points)
+
+
+def slice_resolution(session: Session, resolution: int, work: float) -> int:
+    """The finest loss slice (at least 3 x 3) that costs at most ``work``, up to ``resolution``."""
+    return max(3, int(min(resolution, math.sqrt(work / evaluation_cost(session)))))
+
+
+def check_size(session: Session, per_layer: int, work: float) -> tuple[int, int]:
+    """Parameters per layer and training points for a gradient check costing at most ``work``:
+    each checked parameter costs two evaluations, on the points only. The points give way first."""
+    model = session.model
+    sizes = [layer.W.size + layer.b.size for layer in model.layers]
+    train = len(session.split.train_points)
+    floor = min(train, MIN_CHECK_POINTS)
+    per_layer = max(1, int(min(per_layer, work / (2 * floor * model.params.size * len(sizes)))))
+    probes = sum(min(per_layer, size) for size in sizes)
+    return per_layer, max(floor, int(min(train, work / (2 * probes * model.params.size))))
+
+
+def gradient_check(
+    session: Session, per_layer: int = 60, eps: float = 1e-5, work: float = math.inf
+) -> Generator[None, None, dict[str, Any]]:
     """Backpropagation against central differences of the training objective (loss + penalty).
 
     Checks up to ``per_layer`` parameters of each layer (all of a small layer;
-    an even spread of a large one). Per layer: the relative error of the
-    checked gradient as a whole, and a row per parameter.
+    an even spread of a large one), on an even spread of the training points:
+    as many of both as ``work`` allows (see check_size). Per layer: the relative
+    error of the checked gradient as a whole, and a row per parameter.
+    A generator, so that a caller can run it in pieces: it yields after each
+    parameter, with the weights as they were.
     """
     model = session.model
-    session.full_gradient()
+    checked, points = check_size(session, per_layer, work)
+    train = len(session.split.train_points)
+    objective, gradient = _on_points(session, points)
+    gradient()
     analytic = model.grads.copy()
     params = model.params
     layers: list[dict[str, object]] = []
@@ -32,17 +67,20 @@ def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> 
         fan_in, fan_out = layer.W.shape
         names = [f"W[{i},{j}]" for i in range(fan_in) for j in range(fan_out)] + [f"b[{j}]" for j in range(fan_out)]
         where = np.r_[w, b]
-        pick = np.unique(np.linspace(0, len(where) - 1, min(per_layer, len(where))).round().astype(int))
+        pick = _spread(len(where), checked)
         numeric = np.empty(len(pick))
         for n, p in enumerate(pick):
             index = where[p]
             old = params[index]
-            params[index] = old + eps
-            up = session.objective()
-            params[index] = old - eps
-            down = session.objective()
-            params[index] = old
+            try:
+                params[index] = old + eps
+                up = objective()
+                params[index] = old - eps
+                down = objective()
+            finally:
+                params[index] = old
             numeric[n] = (up - down) / (2 * eps)
+            yield
         exact = analytic[where[pick]]
         rel = relative_error(exact, numeric, floor=ROW_FLOOR)
         errors.append(norm_relative_error(exact, numeric))
@@ -59,13 +97,39 @@ def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> 
                 ],
             }
         )
-    session.full_gradient()  # leave the analytic gradient in place, not the last probe's
+    session.full_gradient()  # leave the analytic gradient of all the data in place, not the last probe's
     return {
         "epsilon": eps,
         "row_floor": ROW_FLOOR,
         "relative_error": max(errors),
         "layers": layers,
+        "per_layer": checked,
+        "points": points,
+        "limited": [name for name, cut in (("per_layer", checked < per_layer), ("points", points < train)) if cut],
     }
+
+
+def _spread(n: int, k: int) -> Array:
+    """Up to ``k`` of ``range(n)``, evenly spread, first and last included."""
+    return np.unique(np.linspace(0, n - 1, min(k, n)).round().astype(int))
+
+
+def _on_points(session: Session, points: int) -> tuple[Callable[[], float], Callable[[], None]]:
+    """The training objective and its gradient (into model.grads) on an even spread of
+    ``points`` training points: Session.objective and full_gradient on fewer rows."""
+    rows = _spread(len(session.split.train_points), points)
+    model, loss, reg = session.model, session.loss, session.config.regularization
+    x = feature_matrix(session.features, session.split.train_points[rows])
+    t = loss.targets(session.split.train_labels[rows])
+
+    def objective() -> float:
+        return loss.value(model(x), t) + regularizers.penalty(reg.kind, reg.rate, model.weights)
+
+    def gradient() -> None:
+        model.backward(loss.gradient(model(x), t))
+        regularizers.add_gradient(reg.kind, reg.rate, model.weights, model.weight_grads)
+
+    return objective, gradient
 
 
 def collapse(session: Session, resolution: int = 50) -> dict[str, Any]:

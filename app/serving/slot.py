@@ -34,11 +34,24 @@ class Slot:
     bodies: dict[MapSettings, tuple[int, str]] = field(default_factory=dict)
     seconds_per_batch: float = 1e-4
     deleted: bool = False
+    stepping: int = 0  # step requests under way
+    preemptions: int = 0  # a step stops when this moves on from the count it started at
+    preempted_by: str = ""
 
     @property
     def playing(self) -> bool:
         """Training on its own: asked to play, or still finishing the chunk it was on."""
         return self.speed is not None or self.player is not None
+
+    @property
+    def busy(self) -> bool:
+        """Training, on its own or for a step request: its state reads as training."""
+        return self.playing or self.stepping > 0
+
+    def preempt(self, why: str) -> None:
+        """Stop the steps under way or waiting for their turn (not those asked for later)."""
+        self.preemptions += 1
+        self.preempted_by = why
 
     def tick_rate(self) -> int:
         fastest = max(self.watchers.values(), default=MIN_TICK_FPS)
@@ -54,6 +67,7 @@ class Slot:
     def end(self, session_id: str) -> None:
         """The session is gone: stop playing, and tell everyone waiting for a frame."""
         self.deleted = True
+        self.preempt("delete")
         self.speed = None
         if self.player is not None:
             self.player.cancel()
@@ -74,7 +88,7 @@ class Slot:
         s = self.session
         cached = self.bodies.get(maps)
         if cached is None or cached[0] != self.version:
-            text = frames.body(s, maps, self.version, self.config_version, self.playing)
+            text = frames.body(s, maps, self.version, self.config_version, self.busy)
             self.bodies = {k: v for k, v in self.bodies.items() if v[0] == self.version}
             self.bodies[maps] = cached = (self.version, text)
         if since_epoch > s.epoch:

@@ -99,6 +99,7 @@ async def options(settings: SettingsDep) -> Options:
             max_upload_rows=settings.max_upload_rows,
             max_sessions=settings.max_sessions,
             max_predict_points=10_000,
+            inspect_work=settings.inspect_work,
         ),
         defaults=Config(),
     )

@@ -58,6 +58,10 @@ class Limits(Wire):
     max_upload_rows: int
     max_sessions: int
     max_predict_points: int
+    inspect_work: float = Field(
+        description="Weight x training point products one gradient check or loss slice may compute: "
+        "past it they check fewer points or draw a coarser grid."
+    )
 
 
 class Options(Wire):
