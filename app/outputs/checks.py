@@ -18,11 +18,13 @@ from app.training.session import Session
 
 ROW_FLOOR = 1e-4  # entries smaller than this are compared absolutely (central differences carry ~1e-11 noise)
 MIN_CHECK_POINTS = 16  # fewer training points than this would check the gradient of too little data
+OVERHEAD_POINTS = 64  # an evaluation costs about this many points' work besides its points (calls, penalty)
 
 
-def evaluation_cost(session: Session) -> int:
-    """One evaluation of the objective, in weight x training point products."""
-    return session.model.params.size * len(session.split.train_points)
+def evaluation_cost(session: Session, points: int | None = None) -> int:
+    """One evaluation of the objective (on ``points`` training points, default all), in weight x point products."""
+    points = len(session.split.train_points) if points is None else points
+    return session.model.params.size * (points + OVERHEAD_POINTS)
 
 
 def slice_resolution(session: Session, resolution: int, work: float) -> int:
@@ -33,13 +35,13 @@ def slice_resolution(session: Session, resolution: int, work: float) -> int:
 def check_size(session: Session, per_layer: int, work: float) -> tuple[int, int]:
     """Parameters per layer and training points for a gradient check costing at most ``work``:
     each checked parameter costs two evaluations, on the points only. The points give way first."""
-    model = session.model
-    sizes = [layer.W.size + layer.b.size for layer in model.layers]
+    sizes = [layer.W.size + layer.b.size for layer in session.model.layers]
     train = len(session.split.train_points)
     floor = min(train, MIN_CHECK_POINTS)
-    per_layer = max(1, int(min(per_layer, work / (2 * floor * model.params.size * len(sizes)))))
+    per_layer = max(1, int(min(per_layer, work / (2 * evaluation_cost(session, floor) * len(sizes)))))
     probes = sum(min(per_layer, size) for size in sizes)
-    return per_layer, max(floor, int(min(train, work / (2 * probes * model.params.size))))
+    points = work / (2 * probes * session.model.params.size) - OVERHEAD_POINTS
+    return per_layer, max(floor, int(min(train, points)))
 
 
 def gradient_check(

@@ -67,7 +67,7 @@ class Slot:
     def end(self, session_id: str) -> None:
         """The session is gone: stop playing, and tell everyone waiting for a frame."""
         self.deleted = True
-        self.preempt("delete")
+        self.preempt("deleted")
         self.speed = None
         if self.player is not None:
             self.player.cancel()
