@@ -19,6 +19,7 @@ from app.training.session import Session
 ROW_FLOOR = 1e-4  # entries smaller than this are compared absolutely (central differences carry ~1e-11 noise)
 MIN_CHECK_POINTS = 16  # fewer training points than this would check the gradient of too little data
 OVERHEAD_POINTS = 64  # an evaluation costs about this many points' work besides its points (calls, penalty)
+PART_WORK = 2e7  # weight x point products in one part of a long evaluation: about 10 ms of one core
 
 
 def evaluation_cost(session: Session, points: int | None = None) -> int:
@@ -60,8 +61,10 @@ def gradient_check(
     checked, points = check_size(session, per_layer, work)
     train = len(session.split.train_points)
     objective, gradient = _on_points(session, points)
+    before = model.grads.copy()
     gradient()
     analytic = model.grads.copy()
+    model.grads[:] = before  # the full gradient stays what others read; recomputing it would cost a long piece
     params = model.params
     layers: list[dict[str, object]] = []
     errors: list[float] = []
@@ -99,7 +102,6 @@ def gradient_check(
                 ],
             }
         )
-    session.full_gradient()  # leave the analytic gradient of all the data in place, not the last probe's
     return {
         "epsilon": eps,
         "row_floor": ROW_FLOOR,
@@ -116,6 +118,24 @@ def _spread(n: int, k: int) -> Array:
     return np.unique(np.linspace(0, n - 1, min(k, n)).round().astype(int))
 
 
+def objective_parts(session: Session, points: int | None = None) -> list[Callable[[], float]]:
+    """The training objective on an even spread of ``points`` training points (default all), as
+    parts that sum to it: the data loss a block of points at a time (each about PART_WORK), then
+    the penalty. Session.objective, cut so that a caller can yield between the parts."""
+    train = len(session.split.train_points)
+    rows = _spread(train, train if points is None else points)
+    model, loss, reg = session.model, session.loss, session.config.regularization
+    x = feature_matrix(session.features, session.split.train_points[rows])
+    t = loss.targets(session.split.train_labels[rows])
+    block = max(OVERHEAD_POINTS, int(PART_WORK / model.params.size))
+
+    def part(lo: int, hi: int) -> Callable[[], float]:
+        return lambda: loss.value(model(x[lo:hi]), t[lo:hi]) * (hi - lo) / len(rows)
+
+    parts = [part(lo, min(lo + block, len(rows))) for lo in range(0, len(rows), block)]
+    return [*parts, lambda: regularizers.penalty(reg.kind, reg.rate, model.weights)]
+
+
 def _on_points(session: Session, points: int) -> tuple[Callable[[], float], Callable[[], None]]:
     """The training objective and its gradient (into model.grads) on an even spread of
     ``points`` training points: Session.objective and full_gradient on fewer rows."""
@@ -123,15 +143,13 @@ def _on_points(session: Session, points: int) -> tuple[Callable[[], float], Call
     model, loss, reg = session.model, session.loss, session.config.regularization
     x = feature_matrix(session.features, session.split.train_points[rows])
     t = loss.targets(session.split.train_labels[rows])
-
-    def objective() -> float:
-        return loss.value(model(x), t) + regularizers.penalty(reg.kind, reg.rate, model.weights)
+    parts = objective_parts(session, points)
 
     def gradient() -> None:
         model.backward(loss.gradient(model(x), t))
         regularizers.add_gradient(reg.kind, reg.rate, model.weights, model.weight_grads)
 
-    return objective, gradient
+    return lambda: sum(part() for part in parts), gradient
 
 
 def collapse(session: Session, resolution: int = 50) -> dict[str, Any]:

@@ -75,12 +75,17 @@ def loss_slice(
 ) -> Generator[None, None, dict[str, Any]]:
     """A generator, run in pieces by the host (see random_slice); as fine as ``work`` allows."""
     used = checks.slice_resolution(s, resolution, work)
-    axis, grid = yield from random_slice(s.model, s.objective, used, span, np.random.default_rng(seed))
+    parts = checks.objective_parts(s)
+    axis, grid = yield from random_slice(s.model, parts, used, span, np.random.default_rng(seed))
+    centre = 0.0
+    for part in parts:
+        centre += part()
+        yield
     finite = np.where(np.isfinite(grid), grid, np.nan)
     return {
         "axis": axis.tolist(),
         "loss": [[None if np.isnan(v) else float(v) for v in row] for row in finite],
-        "centre": s.objective(),
+        "centre": centre,
         "epoch": s.epoch,
         "resolution": used,
         "limited": ["resolution"] if used < resolution else [],

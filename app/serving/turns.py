@@ -113,10 +113,11 @@ class Trainer:
 
 
 def _piece(session: Session, work: Generator[None, None, T], seconds: float) -> tuple[bool, T | None]:
-    """Advance ``work`` for about ``seconds`` of this thread's CPU: (finished, its value)."""
-    deadline = time.thread_time() + seconds
+    """Advance ``work`` for about ``seconds``: (finished, its value). Wall time, not CPU time: NumPy
+    may compute on threads of its own, and what matters here is how long the others wait."""
+    deadline = time.perf_counter() + seconds
     try:
-        while time.thread_time() < deadline:
+        while time.perf_counter() < deadline:
             next(work)
     except StopIteration as stop:
         return True, stop.value

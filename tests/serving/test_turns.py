@@ -124,7 +124,6 @@ def test_a_gradient_check_on_the_largest_network_is_bounded_and_takes_turns(host
         await host.create("big", LARGEST)
         await host.create("a", SMALL)
         check = asyncio.create_task(host.query("big", "gradient_check", per_layer=500, work=WORK))
-        await asyncio.sleep(0.05)
         await host.step("a", 1, "batch")
         assert not check.done()  # the other session stepped while the check was under way
         result = await check
@@ -143,7 +142,6 @@ def test_a_loss_slice_on_the_largest_network_is_coarser_and_takes_turns(hosted: 
         await host.create("a", SMALL)
         work = WORK / 3  # a coarse grid is enough to show it
         plane = asyncio.create_task(host.query("big", "loss_slice", resolution=61, span=1.0, seed=0, work=work))
-        await asyncio.sleep(0.05)
         await host.step("a", 1, "batch")
         assert not plane.done()
         result = await plane
