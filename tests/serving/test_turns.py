@@ -18,7 +18,7 @@ from app.serving.protocol import Host
 from app.serving.shards import ShardedHost
 from app.training.config import Config
 from app.training.session import Session
-from tests import loops
+from tests.serving.hosting import run_hosted
 
 SMALL = Config.model_validate({"dataset": {"name": "xor", "samples": 100}, "hidden_layers": [3]})
 SLOW = Config.model_validate({"dataset": {"name": "spiral", "samples": 1000}, "hidden_layers": [16, 16]})
@@ -37,21 +37,12 @@ Hosted = Callable[[Callable[[Host], Awaitable[None]]], None]
 def hosted(request: pytest.FixtureRequest) -> Hosted:
     """Runs a test on a fresh host of each kind (one worker process for "worker") and closes it."""
 
-    def run(test: Callable[[Host], Awaitable[None]]) -> None:
-        async def main() -> None:
-            host: Host
-            if request.param == "worker":
-                host = await ShardedHost.start(1, 0.02)
-            else:
-                host = SessionHost(compute_threads=1, inline=request.param == "inline")
-            try:
-                await test(host)
-            finally:
-                await host.close()
+    async def start() -> Host:
+        if request.param == "worker":
+            return await ShardedHost.start(1, 0.02)
+        return SessionHost(compute_threads=1, inline=request.param == "inline")
 
-        loops.run(main())
-
-    return run
+    return lambda test: run_hosted(start, test)
 
 
 async def training(host: Host, sid: str, past_epoch: int = 0) -> dict[str, Any]:
