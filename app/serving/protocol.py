@@ -69,7 +69,7 @@ class Host(Protocol):
     # ---- reads ----------------------------------------------------------------------------
 
     async def view(self, session_id: str) -> dict[str, Any]:
-        """Id, config and state (a playing session reads as training)."""
+        """Id, config and state (a session playing or taking a step reads as training)."""
 
     async def query(self, session_id: str, name: str, **kwargs: Any) -> Any:
         """Run the read ``queries.QUERIES[name]`` on the session with ``kwargs``."""

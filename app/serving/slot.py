@@ -86,14 +86,15 @@ class Slot:
     def frame(self, since_epoch: int, maps: MapSettings, config_version: int) -> FrameOut:
         """Build (or reuse) the body and add this watcher's head. Runs under the session lock."""
         s = self.session
+        version = self.version  # first: the loop may bump it (after changing busy) while this builds
         cached = self.bodies.get(maps)
-        if cached is None or cached[0] != self.version:
-            text = frames.body(s, maps, self.version, self.config_version, self.busy)
-            self.bodies = {k: v for k, v in self.bodies.items() if v[0] == self.version}
-            self.bodies[maps] = cached = (self.version, text)
+        if cached is None or cached[0] != version:
+            text = frames.body(s, maps, version, self.config_version, self.busy)
+            self.bodies = {k: v for k, v in self.bodies.items() if v[0] == version}
+            self.bodies[maps] = cached = (version, text)
         if since_epoch > s.epoch:
             since_epoch = 0  # the run went back (reset, rebuild or rollback): start its history afresh
         tail = frames.thin(s.history.since(since_epoch))
         config = s.config.model_dump(mode="json") if config_version != self.config_version else None
         epoch = tail[-1].epoch if tail else min(since_epoch, s.epoch)
-        return FrameOut(frames.assemble(cached[1], tail, config), self.version, epoch, self.config_version)
+        return FrameOut(frames.assemble(cached[1], tail, config), version, epoch, self.config_version)
