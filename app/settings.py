@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     )
     max_saves_per_minute: int = Field(30, ge=1, description="runs one client address may save per minute")
     max_run_bytes: int = Field(2_000_000, ge=1, description="the largest saved run (its model document, in bytes)")
+    inspect_work: float = Field(
+        3e9,
+        ge=1e6,
+        description="what one gradient check or loss slice may compute, in weight x training point products "
+        "(3e9 is about a second of one core): a bigger network gets fewer points checked or a coarser slice",
+    )
 
     @property
     def id_prefix(self) -> str:

@@ -14,7 +14,7 @@ weights along two random directions, filter-normalised as in Li et al.,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Sequence
 from typing import Literal
 
 import numpy as np
@@ -110,23 +110,28 @@ def filter_normalised_direction(model: MLP, rng: np.random.Generator) -> Array:
 
 
 def random_slice(
-    model: MLP, objective: Callable[[], float], resolution: int, span: float, rng: np.random.Generator
-) -> tuple[Array, Array]:
-    """The objective at params + a d1 + b d2 for a, b in [-span, span]; params are left as they were.
+    model: MLP, parts: Sequence[Callable[[], float]], resolution: int, span: float, rng: np.random.Generator
+) -> Generator[None, None, tuple[Array, Array]]:
+    """The objective (the sum of ``parts``) at params + a d1 + b d2 for a, b in [-span, span].
 
-    Returns the axis and a (resolution x resolution) grid, rows following b.
+    A generator, so that a caller can run it in pieces: it yields after each part, with the
+    params back as they were, and returns the axis and a (resolution x resolution) grid, rows
+    following b.
     """
     d1 = filter_normalised_direction(model, rng)
     d2 = filter_normalised_direction(model, rng)
     centre = model.params.copy()
     axis = np.linspace(-span, span, resolution)
-    grid = np.empty((resolution, resolution))
-    try:
-        with np.errstate(all="ignore"):
-            for i, beta in enumerate(axis):
-                for j, alpha in enumerate(axis):
-                    model.params[:] = centre + alpha * d1 + beta * d2
-                    grid[i, j] = objective()
-    finally:
-        model.params[:] = centre
+    grid = np.zeros((resolution, resolution))
+    for i, beta in enumerate(axis):
+        for j, alpha in enumerate(axis):
+            point = centre + alpha * d1 + beta * d2
+            for part in parts:
+                try:
+                    with np.errstate(all="ignore"):
+                        model.params[:] = point
+                        grid[i, j] += part()
+                finally:
+                    model.params[:] = centre
+                yield
     return axis, grid

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
 
+from app.nn import regularizers
+from app.nn.arrays import Array
 from app.nn.features import feature_matrix
 from app.nn.gradcheck import norm_relative_error, relative_error
 from app.outputs.maps import EXTENT
@@ -13,18 +17,54 @@ from app.training.errors import FieldError
 from app.training.session import Session
 
 ROW_FLOOR = 1e-4  # entries smaller than this are compared absolutely (central differences carry ~1e-11 noise)
+MIN_CHECK_POINTS = 16  # fewer training points than this would check the gradient of too little data
+OVERHEAD_POINTS = 64  # an evaluation costs about this many points' work besides its points (calls, penalty)
+PART_WORK = 2e7  # weight x point products in one part of a long evaluation: about 10 ms of one core
 
 
-def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> dict[str, Any]:
+def evaluation_cost(session: Session, points: int | None = None) -> int:
+    """One evaluation of the objective (on ``points`` training points, default all), in weight x point products."""
+    points = len(session.split.train_points) if points is None else points
+    return session.model.params.size * (points + OVERHEAD_POINTS)
+
+
+def slice_resolution(session: Session, resolution: int, work: float) -> int:
+    """The finest loss slice (at least 3 x 3) that costs at most ``work``, up to ``resolution``."""
+    return max(3, int(min(resolution, math.sqrt(work / evaluation_cost(session)))))
+
+
+def check_size(session: Session, per_layer: int, work: float) -> tuple[int, int]:
+    """Parameters per layer and training points for a gradient check costing at most ``work``:
+    each checked parameter costs two evaluations, on the points only. The points give way first."""
+    sizes = [layer.W.size + layer.b.size for layer in session.model.layers]
+    train = len(session.split.train_points)
+    floor = min(train, MIN_CHECK_POINTS)
+    per_layer = max(1, int(min(per_layer, work / (2 * evaluation_cost(session, floor) * len(sizes)))))
+    probes = sum(min(per_layer, size) for size in sizes)
+    points = work / (2 * probes * session.model.params.size) - OVERHEAD_POINTS
+    return per_layer, max(floor, int(min(train, points)))
+
+
+def gradient_check(
+    session: Session, per_layer: int = 60, eps: float = 1e-5, work: float = math.inf
+) -> Generator[None, None, dict[str, Any]]:
     """Backpropagation against central differences of the training objective (loss + penalty).
 
     Checks up to ``per_layer`` parameters of each layer (all of a small layer;
-    an even spread of a large one). Per layer: the relative error of the
-    checked gradient as a whole, and a row per parameter.
+    an even spread of a large one), on an even spread of the training points:
+    as many of both as ``work`` allows (see check_size). Per layer: the relative
+    error of the checked gradient as a whole, and a row per parameter.
+    A generator, so that a caller can run it in pieces: it yields after each
+    parameter, with the weights as they were.
     """
     model = session.model
-    session.full_gradient()
+    checked, points = check_size(session, per_layer, work)
+    train = len(session.split.train_points)
+    objective, gradient = _on_points(session, points)
+    before = model.grads.copy()
+    gradient()
     analytic = model.grads.copy()
+    model.grads[:] = before  # the full gradient stays what others read; recomputing it would cost a long piece
     params = model.params
     layers: list[dict[str, object]] = []
     errors: list[float] = []
@@ -32,17 +72,20 @@ def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> 
         fan_in, fan_out = layer.W.shape
         names = [f"W[{i},{j}]" for i in range(fan_in) for j in range(fan_out)] + [f"b[{j}]" for j in range(fan_out)]
         where = np.r_[w, b]
-        pick = np.unique(np.linspace(0, len(where) - 1, min(per_layer, len(where))).round().astype(int))
+        pick = _spread(len(where), checked)
         numeric = np.empty(len(pick))
         for n, p in enumerate(pick):
             index = where[p]
             old = params[index]
-            params[index] = old + eps
-            up = session.objective()
-            params[index] = old - eps
-            down = session.objective()
-            params[index] = old
+            try:
+                params[index] = old + eps
+                up = objective()
+                params[index] = old - eps
+                down = objective()
+            finally:
+                params[index] = old
             numeric[n] = (up - down) / (2 * eps)
+            yield
         exact = analytic[where[pick]]
         rel = relative_error(exact, numeric, floor=ROW_FLOOR)
         errors.append(norm_relative_error(exact, numeric))
@@ -59,13 +102,54 @@ def gradient_check(session: Session, per_layer: int = 60, eps: float = 1e-5) -> 
                 ],
             }
         )
-    session.full_gradient()  # leave the analytic gradient in place, not the last probe's
     return {
         "epsilon": eps,
         "row_floor": ROW_FLOOR,
         "relative_error": max(errors),
         "layers": layers,
+        "per_layer": checked,
+        "points": points,
+        "limited": [name for name, cut in (("per_layer", checked < per_layer), ("points", points < train)) if cut],
     }
+
+
+def _spread(n: int, k: int) -> Array:
+    """Up to ``k`` of ``range(n)``, evenly spread, first and last included."""
+    return np.unique(np.linspace(0, n - 1, min(k, n)).round().astype(int))
+
+
+def objective_parts(session: Session, points: int | None = None) -> list[Callable[[], float]]:
+    """The training objective on an even spread of ``points`` training points (default all), as
+    parts that sum to it: the data loss a block of points at a time (each about PART_WORK), then
+    the penalty. Session.objective, cut so that a caller can yield between the parts."""
+    train = len(session.split.train_points)
+    rows = _spread(train, train if points is None else points)
+    model, loss, reg = session.model, session.loss, session.config.regularization
+    x = feature_matrix(session.features, session.split.train_points[rows])
+    t = loss.targets(session.split.train_labels[rows])
+    block = max(OVERHEAD_POINTS, int(PART_WORK / model.params.size))
+
+    def part(lo: int, hi: int) -> Callable[[], float]:
+        return lambda: loss.value(model(x[lo:hi]), t[lo:hi]) * (hi - lo) / len(rows)
+
+    parts = [part(lo, min(lo + block, len(rows))) for lo in range(0, len(rows), block)]
+    return [*parts, lambda: regularizers.penalty(reg.kind, reg.rate, model.weights)]
+
+
+def _on_points(session: Session, points: int) -> tuple[Callable[[], float], Callable[[], None]]:
+    """The training objective and its gradient (into model.grads) on an even spread of
+    ``points`` training points: Session.objective and full_gradient on fewer rows."""
+    rows = _spread(len(session.split.train_points), points)
+    model, loss, reg = session.model, session.loss, session.config.regularization
+    x = feature_matrix(session.features, session.split.train_points[rows])
+    t = loss.targets(session.split.train_labels[rows])
+    parts = objective_parts(session, points)
+
+    def gradient() -> None:
+        model.backward(loss.gradient(model(x), t))
+        regularizers.add_gradient(reg.kind, reg.rate, model.weights, model.weight_grads)
+
+    return lambda: sum(part() for part in parts), gradient
 
 
 def collapse(session: Session, resolution: int = 50) -> dict[str, Any]:

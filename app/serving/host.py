@@ -6,7 +6,10 @@ and never computes; in a worker process (``inline``) it runs on the loop itself
 (app/serving/compute.py). Mutating operations (steps, configuration, reset,
 play ticks) also hold the session's *operation* lock for their whole duration:
 two step requests never interleave, yet frames and reads still get in between
-the chunks of a long request (app/serving/turns.py).
+the chunks of a long request (app/serving/turns.py). Pause, reset, patch and
+delete first preempt the steps under way or waiting, which answer with the state
+they reached. Long reads (generator queries) hold the operation lock and run in
+turns too.
 
 Frames are built only when a watcher is ready for one (``next_frame``), and one
 encoded body serves every watcher at that version (app/serving/slot.py).
@@ -15,6 +18,7 @@ encoded body serves every watcher at that version (app/serving/slot.py).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 from typing import Any
 
@@ -22,12 +26,12 @@ from app.outputs import frames
 from app.outputs.documents import session_from_document
 from app.outputs.frames import MapSettings
 from app.serving.compute import ComputePool
-from app.serving.protocol import FrameOut, SessionNotFound
+from app.serving.protocol import FrameOut, SessionNotFound, StepState
 from app.serving.queries import QUERIES
 from app.serving.slot import Slot
 from app.serving.turns import Trainer
 from app.training.config import Config, merge
-from app.training.session import Session, SessionState, Unit
+from app.training.session import Session, Unit
 
 
 class SessionHost:
@@ -90,7 +94,11 @@ class SessionHost:
         read = QUERIES.get(name)
         if read is None:
             raise LookupError(f"no such query: {name}")
-        return await self._pool.on(self._slot(session_id), lambda s: read(s, **kwargs))
+        slot = self._slot(session_id)
+        if not inspect.isgeneratorfunction(read):
+            return await self._pool.on(slot, lambda s: read(s, **kwargs))
+        async with slot.op_lock:  # the weights must not move between its pieces
+            return await self._trainer.advance(slot, read(slot.session, **kwargs))
 
     # ---- frames ---------------------------------------------------------------------------
 
@@ -135,12 +143,14 @@ class SessionHost:
             return
         slot.watchers.pop(watcher, None)
         if not slot.watchers:
-            await self.pause(session_id)
+            await self._stop_playing(slot)  # play, not a step someone else asked for
 
     # ---- changes --------------------------------------------------------------------------
 
     async def patch(self, session_id: str, patch: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         slot = self._slot(session_id)
+        merge(slot.session.config, patch)  # an invalid change is refused before it interrupts a step
+        slot.preempt("reconfigured")
         async with slot.op_lock:
             config = merge(slot.session.config, patch)
             rebuilt = await self._pool.on(slot, lambda s: s.reconfigure(config))
@@ -155,6 +165,7 @@ class SessionHost:
 
     async def reset(self, session_id: str) -> dict[str, Any]:
         slot = self._slot(session_id)
+        slot.preempt("reset")
         async with slot.op_lock:
             await self._pool.on(slot, lambda s: s.reset())
             slot.bump()
@@ -167,15 +178,25 @@ class SessionHost:
             slot.bump()
             return await self.view(session_id)
 
-    async def step(self, session_id: str, steps: int, unit: Unit) -> SessionState:
+    async def step(self, session_id: str, steps: int, unit: Unit) -> StepState:
         """Counters and metrics change only under the operation lock, which this holds,
         so reading them here needs no trip to a compute thread."""
         slot = self._slot(session_id)
-        async with slot.op_lock:
-            batches = slot.session.batches_for_epochs(steps) if unit == "epoch" else steps
-            await self._trainer.train(slot, batches)
-            await self._pool.on(slot, lambda s: s.refresh())
-            return frames.state_view(slot.session, slot.playing)
+        preemptions = slot.preemptions
+        slot.stepping += 1
+        try:
+            async with slot.op_lock:
+                batches = slot.session.batches_for_epochs(steps) if unit == "epoch" else steps
+                interrupted = await self._trainer.train(slot, batches, preemptions)
+                await self._pool.on(slot, lambda s: s.refresh())
+                state = frames.state_view(slot.session, slot.playing)
+        finally:
+            slot.stepping -= 1
+            slot.bump()
+        if not interrupted:
+            return StepState(**vars(state))
+        why = f"stopped at epoch {state.epoch}, step {state.step}: the session was {slot.preempted_by}"
+        return StepState(**vars(state), interrupted=True, interruption=why)
 
     async def play(self, session_id: str, speed: float) -> None:
         slot = self._slot(session_id)
@@ -186,6 +207,10 @@ class SessionHost:
 
     async def pause(self, session_id: str) -> None:
         slot = self._slot(session_id)
+        slot.preempt("paused")
+        await self._stop_playing(slot)
+
+    async def _stop_playing(self, slot: Slot) -> None:
         if not slot.playing:
             return
         slot.speed = None
@@ -198,5 +223,5 @@ def _view(session_id: str, session: Session, slot: Slot) -> dict[str, Any]:
     return {
         "id": session_id,
         "config": session.config.model_dump(mode="json"),
-        "state": frames.state_view(session, slot.playing).to_dict(),
+        "state": frames.state_view(session, slot.busy).to_dict(),
     }

@@ -10,7 +10,9 @@ A worker answers exactly these calls: app/serving/rpc.py reads them from this cl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
+
+from pydantic import Field
 
 from app.outputs.frames import MapSettings
 from app.training.config import Config
@@ -32,6 +34,16 @@ class FrameOut:
     version: int
     epoch: int  # the newest history epoch this watcher has now seen
     config_version: int
+
+
+@dataclass(frozen=True)
+class StepState(SessionState):
+    """The state a step reached, and whether something stopped it before the end."""
+
+    interrupted: Annotated[
+        bool, Field(description="True when a pause, reset, change or delete stopped the step before the end.")
+    ] = False
+    interruption: Annotated[str, Field(description="What stopped it and where, in plain words.")] = ""
 
 
 class Host(Protocol):
@@ -57,7 +69,7 @@ class Host(Protocol):
     # ---- reads ----------------------------------------------------------------------------
 
     async def view(self, session_id: str) -> dict[str, Any]:
-        """Id, config and state (a playing session reads as training)."""
+        """Id, config and state (a session playing or taking a step reads as training)."""
 
     async def query(self, session_id: str, name: str, **kwargs: Any) -> Any:
         """Run the read ``queries.QUERIES[name]`` on the session with ``kwargs``."""
@@ -95,11 +107,12 @@ class Host(Protocol):
     async def go_back(self, session_id: str, epoch: int | None) -> dict[str, Any]:
         """Continue from a checkpoint, or (None) from the epoch with the lowest test loss."""
 
-    async def step(self, session_id: str, steps: int, unit: Unit) -> SessionState:
-        """Train ``steps`` batches or epochs, in fair chunks; returns the state after."""
+    async def step(self, session_id: str, steps: int, unit: Unit) -> StepState:
+        """Train ``steps`` batches or epochs, in fair chunks; returns the state after.
+        Pause, reset, patch and delete stop a step under way (it says it was interrupted)."""
 
     async def play(self, session_id: str, speed: float) -> None:
         """Train continuously at ``speed`` epochs per second (math.inf: as fast as fair)."""
 
     async def pause(self, session_id: str) -> None:
-        """Stop playing; returns once the last chunk of training has finished."""
+        """Stop playing, and any step under way; returns once the last chunk of training has finished."""

@@ -3,12 +3,15 @@
 A host runs any of them with ``await host.query(session_id, name, **kwargs)``
 wherever the session lives, under its lock; results are plain data (dicts, lists,
 text), so they cross to another process unchanged. A new read is one function
-and one row in QUERIES.
+and one row in QUERIES. A long read is a generator function: it yields between
+small pieces of work and returns its result, and the host runs it in turns
+(app/serving/turns.py) while no one else changes the session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Generator
 from dataclasses import asdict
 from typing import Any, Concatenate, Literal
 
@@ -67,14 +70,25 @@ def predict(s: Session, points: list[list[float]]) -> dict[str, Any]:
     return {"task": "classification", "probabilities": out.tolist(), "labels": labels.tolist()}
 
 
-def loss_slice(s: Session, resolution: int, span: float, seed: int) -> dict[str, Any]:
-    axis, grid = random_slice(s.model, s.objective, resolution, span, np.random.default_rng(seed))
+def loss_slice(
+    s: Session, resolution: int, span: float, seed: int, work: float = math.inf
+) -> Generator[None, None, dict[str, Any]]:
+    """A generator, run in pieces by the host (see random_slice); as fine as ``work`` allows."""
+    used = checks.slice_resolution(s, resolution, work)
+    parts = checks.objective_parts(s)
+    axis, grid = yield from random_slice(s.model, parts, used, span, np.random.default_rng(seed))
+    centre = 0.0
+    for part in parts:
+        centre += part()
+        yield
     finite = np.where(np.isfinite(grid), grid, np.nan)
     return {
         "axis": axis.tolist(),
         "loss": [[None if np.isnan(v) else float(v) for v in row] for row in finite],
-        "centre": s.objective(),
+        "centre": centre,
         "epoch": s.epoch,
+        "resolution": used,
+        "limited": ["resolution"] if used < resolution else [],
     }
 
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from app.outputs.frames import MapSettings
 from app.serving import rpc
-from app.serving.protocol import FrameOut, SessionNotFound
+from app.serving.protocol import FrameOut, SessionNotFound, StepState
 from app.training.config import Config
-from app.training.session import SessionState, Unit
+from app.training.session import Unit
 
 log = logging.getLogger("neural_playground")
 
@@ -220,7 +220,7 @@ class ShardedHost:
     async def go_back(self, session_id: str, epoch: int | None) -> dict[str, Any]:
         return await self._call(session_id, "go_back", epoch)
 
-    async def step(self, session_id: str, steps: int, unit: Unit) -> SessionState:
+    async def step(self, session_id: str, steps: int, unit: Unit) -> StepState:
         return await self._call(session_id, "step", steps, unit)
 
     async def play(self, session_id: str, speed: float) -> None:

@@ -34,11 +34,24 @@ class Slot:
     bodies: dict[MapSettings, tuple[int, str]] = field(default_factory=dict)
     seconds_per_batch: float = 1e-4
     deleted: bool = False
+    stepping: int = 0  # step requests under way
+    preemptions: int = 0  # a step stops when this moves on from the count it started at
+    preempted_by: str = ""
 
     @property
     def playing(self) -> bool:
         """Training on its own: asked to play, or still finishing the chunk it was on."""
         return self.speed is not None or self.player is not None
+
+    @property
+    def busy(self) -> bool:
+        """Training, on its own or for a step request: its state reads as training."""
+        return self.playing or self.stepping > 0
+
+    def preempt(self, why: str) -> None:
+        """Stop the steps under way or waiting for their turn (not those asked for later)."""
+        self.preemptions += 1
+        self.preempted_by = why
 
     def tick_rate(self) -> int:
         fastest = max(self.watchers.values(), default=MIN_TICK_FPS)
@@ -54,6 +67,7 @@ class Slot:
     def end(self, session_id: str) -> None:
         """The session is gone: stop playing, and tell everyone waiting for a frame."""
         self.deleted = True
+        self.preempt("deleted")
         self.speed = None
         if self.player is not None:
             self.player.cancel()
@@ -72,14 +86,15 @@ class Slot:
     def frame(self, since_epoch: int, maps: MapSettings, config_version: int) -> FrameOut:
         """Build (or reuse) the body and add this watcher's head. Runs under the session lock."""
         s = self.session
+        version = self.version  # first: the loop may bump it (after changing busy) while this builds
         cached = self.bodies.get(maps)
-        if cached is None or cached[0] != self.version:
-            text = frames.body(s, maps, self.version, self.config_version, self.playing)
-            self.bodies = {k: v for k, v in self.bodies.items() if v[0] == self.version}
-            self.bodies[maps] = cached = (self.version, text)
+        if cached is None or cached[0] != version:
+            text = frames.body(s, maps, version, self.config_version, self.busy)
+            self.bodies = {k: v for k, v in self.bodies.items() if v[0] == version}
+            self.bodies[maps] = cached = (version, text)
         if since_epoch > s.epoch:
             since_epoch = 0  # the run went back (reset, rebuild or rollback): start its history afresh
         tail = frames.thin(s.history.since(since_epoch))
         config = s.config.model_dump(mode="json") if config_version != self.config_version else None
         epoch = tail[-1].epoch if tail else min(since_epoch, s.epoch)
-        return FrameOut(frames.assemble(cached[1], tail, config), self.version, epoch, self.config_version)
+        return FrameOut(frames.assemble(cached[1], tail, config), version, epoch, self.config_version)

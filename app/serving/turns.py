@@ -1,7 +1,9 @@
 """Training in fair turns: long work is cut into chunks of about ``chunk_seconds`` of compute.
 
 Each chunk re-queues behind the other sessions' work, so a 100,000-step request on
-one session slows the others only by its fair share. Playing trains on a fixed
+one session slows the others only by its fair share, and a step stops between two
+chunks when something preempts it (Slot.preempt). Long reads (a gradient check, a
+loss slice) are generators that take turns the same way. Playing trains on a fixed
 schedule of ticks, as fast as the fastest watcher takes frames.
 """
 
@@ -10,13 +12,16 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections.abc import Generator
 from functools import partial
+from typing import TypeVar, cast
 
 from app.serving.compute import ComputePool
 from app.serving.slot import Slot
 from app.training.session import MAX_STEPS, Session
 
 MAX_LAG_SECONDS = 0.2
+T = TypeVar("T")
 
 
 class Trainer:
@@ -32,22 +37,40 @@ class Trainer:
         budget = self.chunk_seconds / max(1, self._training) if self.pool.inline else self.chunk_seconds
         return min(MAX_STEPS, max(1, int(budget / max(slot.seconds_per_batch, 1e-7))))
 
-    async def train(self, slot: Slot, batches: int) -> None:
+    async def train(self, slot: Slot, batches: int, preemptions: int | None = None) -> bool:
         """Run ``batches`` batches in chunks; the caller holds the operation lock.
 
-        Metrics are refreshed at epoch ends only; callers that need them now ask.
+        Given the slot's ``preemptions`` count when it was asked for, the training stops
+        early (and says True) once that count moves on. Metrics are refreshed at epoch
+        ends only; callers that need them now ask.
         """
         remaining = batches
         self._training += 1
         try:
             while remaining > 0 and not slot.deleted:
+                if preemptions is not None and slot.preemptions != preemptions:
+                    return True
                 k = min(remaining, self.chunk(slot))
                 seconds, diverged = await self.pool.on(slot, partial(_timed_step, batches=k), turn=True)
                 slot.seconds_per_batch = 0.7 * slot.seconds_per_batch + 0.3 * (seconds / k)
                 remaining -= k
                 slot.bump()
                 if diverged:
-                    return
+                    break
+        finally:
+            self._training -= 1
+        return slot.deleted
+
+    async def advance(self, slot: Slot, work: Generator[None, None, T]) -> T:
+        """Run a generator on the session in pieces of about ``chunk_seconds``, taking turns
+        like training; the caller holds the operation lock. Returns what it returns."""
+        self._training += 1
+        try:
+            piece = partial(_piece, work=work, seconds=self.chunk_seconds)
+            while True:
+                done, value = await self.pool.on(slot, piece, turn=True)
+                if done:
+                    return cast(T, value)
         finally:
             self._training -= 1
 
@@ -87,6 +110,18 @@ class Trainer:
                     await asyncio.sleep(delay)  # pause notices within a tick
         finally:
             slot.player = None
+
+
+def _piece(session: Session, work: Generator[None, None, T], seconds: float) -> tuple[bool, T | None]:
+    """Advance ``work`` for about ``seconds``: (finished, its value). Wall time, not CPU time: NumPy
+    may compute on threads of its own, and what matters here is how long the others wait."""
+    deadline = time.perf_counter() + seconds
+    try:
+        while time.perf_counter() < deadline:
+            next(work)
+    except StopIteration as stop:
+        return True, stop.value
+    return False, None
 
 
 def _timed_step(session: Session, batches: int) -> tuple[float, bool]:

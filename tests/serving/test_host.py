@@ -16,7 +16,7 @@ from app.serving.host import SessionHost
 from app.serving.protocol import SessionNotFound
 from app.serving.queries import QUERIES
 from app.training.config import Config
-from tests import loops
+from tests.serving.hosting import run_hosted
 
 CONFIG = Config.model_validate(
     {"dataset": {"name": "xor", "samples": 100}, "hidden_layers": [3], "activation": "linear"}
@@ -45,17 +45,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 def hosted(request: pytest.FixtureRequest) -> Callable[[Callable[[SessionHost], Awaitable[None]]], None]:
     """Runs a test on a fresh host (on compute threads, or inline as in a worker) and closes it."""
 
-    def run(test: Callable[[SessionHost], Awaitable[None]]) -> None:
-        async def main() -> None:
-            host = SessionHost(compute_threads=1, inline=request.param)
-            try:
-                await test(host)
-            finally:
-                await host.close()
+    async def start() -> SessionHost:
+        return SessionHost(compute_threads=1, inline=request.param)
 
-        loops.run(main())
-
-    return run
+    return lambda test: run_hosted(start, test)
 
 
 Hosted = Callable[[Callable[[SessionHost], Awaitable[None]]], None]

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import PlainTextResponse
 
-from app.api.deps import SESSION_NOT_FOUND, HostDep, SessionId
+from app.api.deps import SESSION_NOT_FOUND, HostDep, SessionId, SettingsDep
 from app.api.schemas import CheckpointInfo, CheckpointView, Collapse, GradCheck, GradientHealth, LossSlice, SessionOut
 from app.outputs.frames import MapSettings
 from app.training.errors import FieldError
@@ -20,10 +20,13 @@ NOT_FOUND = SESSION_NOT_FOUND
 async def gradient_check(
     session_id: SessionId,
     host: HostDep,
+    settings: SettingsDep,
     per_layer: Annotated[int, Query(ge=1, le=500, description="Parameters checked per layer (at most)")] = 60,
 ) -> dict[str, Any]:
-    """Backpropagation against central finite differences of the training objective, layer by layer."""
-    return await host.query(session_id, "gradient_check", per_layer=per_layer)
+    """Backpropagation against central finite differences of the training objective, layer by layer.
+    On a big network the server's work limit checks fewer parameters or on fewer training points
+    (``per_layer``, ``points`` and ``limited`` say so) rather than refusing."""
+    return await host.query(session_id, "gradient_check", per_layer=per_layer, work=settings.inspect_work)
 
 
 @router.get("/{session_id}/collapsed", response_model=Collapse, responses=NOT_FOUND)
@@ -36,13 +39,16 @@ async def collapsed(session_id: SessionId, host: HostDep) -> dict[str, Any]:
 async def loss_slice(
     session_id: SessionId,
     host: HostDep,
+    settings: SettingsDep,
     resolution: Annotated[int, Query(ge=3, le=61)] = 25,
     span: Annotated[float, Query(gt=0.0, le=10.0, allow_inf_nan=False)] = 1.0,
     seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0,
 ) -> dict[str, Any]:
     """The training objective on a plane through the current weights, spanned by two random
-    filter-normalised directions (Li et al., 2018)."""
-    return await host.query(session_id, "loss_slice", resolution=resolution, span=span, seed=seed)
+    filter-normalised directions (Li et al., 2018). On a big network the server's work limit
+    makes the grid coarser (``resolution`` and ``limited`` say so) rather than refusing."""
+    work = settings.inspect_work
+    return await host.query(session_id, "loss_slice", resolution=resolution, span=span, seed=seed, work=work)
 
 
 @router.get("/{session_id}/health", response_model=GradientHealth, responses=NOT_FOUND)

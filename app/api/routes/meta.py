@@ -125,6 +125,7 @@ async def options(settings: SettingsDep) -> Options:
             max_run_bytes=settings.max_run_bytes,
             max_landscape_evaluations=landscape.MAX_EVALUATIONS,
             max_coordinate=MAX_COORDINATE,
+            inspect_work=settings.inspect_work,
         ),
         defaults=Config(),
     )

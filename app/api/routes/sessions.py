@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from typing import Annotated, Any, Literal
 
@@ -23,18 +25,20 @@ from app.api.schemas import (
     SessionOut,
     State,
     StepIn,
+    StepOut,
     WeightEdit,
 )
 from app.outputs.frames import MapSettings
 from app.outputs.maps import MAX_RESOLUTION, MIN_RESOLUTION
+from app.serving.protocol import StepState
 from app.training.config import Config
 from app.training.errors import FieldError, PayloadTooLarge
-from app.training.session import SessionState
 from app.training.uploads import TooLarge, parse_points_csv
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
 NOT_FOUND = SESSION_NOT_FOUND
+CLIENT_GONE = 499  # nginx's code for a request whose client left: no one reads the response
 FULL: Responses = {
     429: {"description": "The server's sessions, their memory or this address's share are in use (see Retry-After)"}
 }
@@ -71,11 +75,32 @@ async def patch_session(
     return {**view, "rebuilt": rebuilt}
 
 
-@router.post("/{session_id}/step", response_model=State, responses=NOT_FOUND)
-async def step_session(session_id: SessionId, host: HostDep, body: StepIn | None = None) -> SessionState:
-    """Train ``steps`` minibatches (or epochs); returns the state after. A diverging run stops early."""
+@router.post("/{session_id}/step", response_model=StepOut, responses=NOT_FOUND)
+async def step_session(
+    session_id: SessionId, host: HostDep, request: Request, body: StepIn | None = None
+) -> StepState | Response:
+    """Train ``steps`` minibatches (or epochs); returns the state after. A diverging run stops
+    early; pause, reset, a config change or delete stop it too (``interrupted`` says so), and so
+    does the client hanging up."""
     body = body or StepIn()
-    return await host.step(session_id, body.steps, body.unit)
+    stepping = asyncio.ensure_future(host.step(session_id, body.steps, body.unit))
+    hang_up = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({stepping, hang_up}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        hang_up.cancel()
+    if stepping.done():
+        return stepping.result()
+    stepping.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await stepping
+    return Response(status_code=CLIENT_GONE)
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the client hangs up (after the body, the server only has that to tell)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 @router.post("/{session_id}/reset", response_model=SessionOut, responses=NOT_FOUND)

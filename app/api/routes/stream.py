@@ -93,6 +93,7 @@ class Connection:
         self.read_only = read_only
         self.watcher = Watcher()
         self.send_lock = asyncio.Lock()
+        self.steps: set[asyncio.Task[None]] = set()
 
     async def send(self, text: str) -> None:
         async with self.send_lock:
@@ -134,7 +135,9 @@ class Connection:
         elif isinstance(message, PauseMessage):
             await host.pause(sid)
         elif isinstance(message, StepMessage):
-            await host.step(sid, message.steps, message.unit)
+            task = asyncio.create_task(self.step(message))  # beside the reading, so that a pause can stop it
+            self.steps.add(task)
+            task.add_done_callback(self.steps.discard)
         elif isinstance(message, ResetMessage):
             await host.reset(sid)
         elif isinstance(message, ConfigureMessage):
@@ -148,6 +151,14 @@ class Connection:
             self.watcher.fps = message.fps
             self.watcher.maps = MapSettings(message.boundary_resolution, message.neuron_resolution)
             await host.set_watcher_fps(sid, self.watcher_id, message.fps)
+
+    async def step(self, message: StepMessage) -> None:
+        """A step, while the socket goes on reading; frames show where it got (a lost session closes the socket)."""
+        with contextlib.suppress(SessionNotFound):
+            try:
+                await self.host.step(self.session_id, message.steps, message.unit)
+            except FieldError as exc:
+                await self.error(str(exc))
 
     async def run(self) -> None:
         try:
@@ -172,6 +183,8 @@ class Connection:
         finally:
             for task in (sender, receiver, leaving):
                 task.cancel()
+            for task in list(self.steps):
+                task.cancel()  # no one is left to watch them
             others.leave(self.session_id, self.read_only, left)
             self.store.watching(self.session_id, -1)
             # Shielded: the last watcher's leaving must pause play even if this task is being cancelled.

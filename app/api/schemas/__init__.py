@@ -42,6 +42,7 @@ from app.api.schemas.sessions import (
     SessionOut,
     State,
     StepIn,
+    StepOut,
     WeightEdit,
 )
 from app.api.schemas.stream import (
@@ -120,6 +121,7 @@ __all__ = [
     "State",
     "StepIn",
     "StepMessage",
+    "StepOut",
     "StoreHealth",
     "SubscribeMessage",
     "WatchLink",

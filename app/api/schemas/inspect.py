@@ -30,6 +30,9 @@ class GradCheck(Wire):
     row_floor: float
     relative_error: float = Field(description="The worst layer's relative error.")
     layers: list[GradLayer]
+    per_layer: int = Field(description="Parameters checked per layer at most: per_layer, or fewer on a big network.")
+    points: int = Field(description="Training points the check used: all, or an even spread on a big network.")
+    limited: list[str] = Field(description="What the server's work limit cut short: per_layer and/or points.")
 
 
 class Collapse(Wire):
@@ -45,6 +48,8 @@ class LossSlice(Wire):
     loss: list[list[float | None]] = Field(description="Rows follow the second direction; null where it overflowed.")
     centre: float = Field(description="The objective at the current weights.")
     epoch: int
+    resolution: int = Field(description="Points along each axis: the resolution asked, or fewer on a big network.")
+    limited: list[str] = Field(description='["resolution"] when the server\'s work limit made the grid coarser.')
 
 
 class LayerHealthOut(Wire):

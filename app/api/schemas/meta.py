@@ -72,6 +72,10 @@ class Limits(Wire):
     max_run_bytes: int = Field(description="The largest saved run's document.")
     max_landscape_evaluations: int = Field(description="resolution^2 x samples of one 1-D loss landscape.")
     max_coordinate: float = Field(description="Points sent to the API lie within |x| <= this.")
+    inspect_work: float = Field(
+        description="Weight x training point products one gradient check or loss slice may compute: "
+        "past it they check fewer points or draw a coarser grid."
+    )
 
 
 class Options(Wire):

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, Strict, ValidationInfo, field_validator
 
 from app.outputs.wire import Wire, WireIn
+from app.serving.protocol import StepState
 from app.training.config import Config, Point
 from app.training.datasets import MAX_CLASSES, MAX_COORDINATE
 from app.training.metrics import SessionState
@@ -29,6 +30,10 @@ class PatchOut(SessionOut):
 class StepIn(WireIn):
     steps: int = Field(1, ge=1, le=100_000)
     unit: Literal["batch", "epoch"] = "batch"
+
+
+class StepOut(Wire, StepState):
+    """The state a step reached; a step that something stopped early says so."""
 
 
 class WeightEdit(WireIn):
