@@ -38,6 +38,15 @@ CLIPPED = """() => {
   const controls = [...document.querySelectorAll(named)].filter(shown);
   const clipped = controls.filter((el) => el.scrollWidth > el.clientWidth + 1)
     .map((el) => el.textContent.trim().slice(0, 30));
+  // An input's scrollWidth says nothing of its value: measure the value's text against the box.
+  const canvas = document.createElement("canvas").getContext("2d");
+  for (const el of [...document.querySelectorAll("input[type=number], input[type=text]")].filter(shown)) {
+    const style = getComputedStyle(el);
+    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const spinner = el.type === "number" ? 15 : 0;
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - spinner;
+    if (canvas.measureText(el.value).width > room + 0.5) clipped.push(`${el.dataset.testid || el.type}=${el.value}`);
+  }
   const leaves = [...document.querySelectorAll("select, button, input:not([type=file]), output")].filter(shown);
   const boxes = leaves.map((el) => [el, el.getBoundingClientRect()]);
   const overlaps = [];
