@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 
 from tests.e2e.conftest import Console, open_playground, save_artifact, sel
 from tests.e2e.test_screens import PHONE
