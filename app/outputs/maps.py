@@ -70,6 +70,7 @@ def grid_layers(model: MLP, features: tuple[str, ...], resolution: int) -> list[
     exactly the plane-major order the maps are sent in.
     """
     a = grid_features_t(features, resolution)
+    bound = _grid_bound(features, resolution)  # no |value| on this layer's input exceeds it
     out: list[NDArray[np.float32]] = []
     last = len(model.layers) - 1
     with np.errstate(over="ignore", invalid="ignore"):  # float32 overflows on huge weights; saturate() mends it
@@ -77,12 +78,21 @@ def grid_layers(model: MLP, features: tuple[str, ...], resolution: int) -> list[
             z = _buffer((layer.fan_out, a.shape[1]), k)
             np.matmul(layer.W.T.astype(np.float32), a, out=z)
             z += layer.b.astype(np.float32)[:, None]
-            saturate(z)
+            bound = bound * float(np.abs(layer.W).sum(axis=0).max()) + float(np.abs(layer.b).max())
+            if not bound < SATURATION:  # only huge weights get here: the usual frame skips two passes
+                saturate(z)
+                bound = float(SATURATION)
             if k < last:
                 model.activation.apply_inplace(z)
+                bound += 1.0
             out.append(z)
             a = z
     return out
+
+
+@lru_cache(maxsize=32)
+def _grid_bound(features: tuple[str, ...], resolution: int) -> float:
+    return float(np.abs(grid_features_t(features, resolution)).max())
 
 
 def saturate(z: NDArray[np.float32]) -> None:
