@@ -47,6 +47,9 @@ class Playground {
   get data() {
     return this.run.data;
   }
+  get dataCurrent() {
+    return this.run.dataCurrent;
+  }
   get latest() {
     return this.display?.latest;
   }

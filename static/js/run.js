@@ -16,6 +16,12 @@ export class Run {
     this.id = null;
     this.config = null;
     this.data = null;
+    this.dataKey = null; // what the data were loaded for
+  }
+
+  // The data shown are the points of the config now (false while they load).
+  get dataCurrent() {
+    return this.config !== null && this.dataKey === dataKey(this.config);
   }
 
   apply(config) {
@@ -26,8 +32,12 @@ export class Run {
   }
 
   async loadData() {
+    const key = dataKey(this.config);
     try {
-      this.data = this.watchToken ? await api.watchedData(this.watchToken) : await api.data(this.id);
+      const data = this.watchToken ? await api.watchedData(this.watchToken) : await api.data(this.id);
+      if (key !== dataKey(this.config)) return; // the config moved on: a newer load is on its way
+      this.data = data;
+      this.dataKey = key;
       this.onData();
     } catch (err) {
       this.status.error(err.message);

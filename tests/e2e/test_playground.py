@@ -114,9 +114,11 @@ def test_shared_link_opens_the_same_demo(page: Any, server: str, browser: Any) -
     page.wait_for_selector(f"{sel('popover')}:not([hidden])")
     url = page.input_value(sel("share-url"))
     assert "dataset=spiral" in url and "activation=relu" in url and "seed=7" in url
+    page.wait_for_function("() => window.playground.dataCurrent")
     data = page.evaluate("() => window.playground.data")
     other = browser.new_page()
     open_playground(other, url)
+    other.wait_for_function("() => window.playground.dataCurrent")
     assert config(other) == config(page)
     assert other.evaluate("() => window.playground.data") == data
     assert other.input_value(sel("activation")) == "relu"
