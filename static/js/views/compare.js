@@ -34,6 +34,8 @@ function flatten(changes, prefix = "") {
   return Object.entries(changes).flatMap(([k, v]) => (v && typeof v === "object" && !Array.isArray(v) ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]));
 }
 
+const noSeries = () => ({ x: [], train: [], test: [] });
+
 function nest(path, value) {
   return path.split(".").reduceRight((inner, key) => ({ [key]: inner }), value);
 }
@@ -60,7 +62,7 @@ export class CompareView {
     if (first && first[0] in FIELDS) this.field.value = first[0];
     this.fillValues(first ? first[1] : undefined);
     this.boundary = new BoundaryPlot(this.mini, {});
-    this.series = { a: { x: [], train: [], test: [] }, b: { x: [], train: [], test: [] } };
+    this.series = { a: noSeries(), b: noSeries() };
   }
 
   fillValues(selected) {
@@ -109,10 +111,15 @@ export class CompareView {
     const raw = this.value.value;
     const value = Number.isFinite(Number(raw)) && raw !== "" ? Number(raw) : raw;
     const field = this.field.value;
-    this.changes = mergeDeep(nest(field, value), COMPANIONS[field]?.(value, this.changes, this.context.config()) ?? {});
-    if (!(await this.follow())) return;
+    const before = this.changes;
+    this.changes = mergeDeep(nest(field, value), COMPANIONS[field]?.(value, before, this.context.config()) ?? {});
+    // A change the server refuses (hinge on three classes, say) leaves the comparison run as it was.
+    if (!(await this.follow())) {
+      this.changes = before;
+      return;
+    }
     // Both runs start over together, so they stay epoch for epoch.
-    this.series = { a: { x: [], train: [], test: [] }, b: { x: [], train: [], test: [] } };
+    this.series = { a: noSeries(), b: noSeries() };
     this.context.reset();
   }
 
@@ -124,7 +131,7 @@ export class CompareView {
       await this.context.api.reset(this.sessionId);
       this.data = await this.context.api.data(this.sessionId);
       this.boundary.setPoints(this.data, { palette: this.context.look().palette });
-      this.series.b = { x: [], train: [], test: [] };
+      this.series.b = noSeries();
       this.describe();
       return true;
     } catch (err) {
@@ -149,7 +156,7 @@ export class CompareView {
 
   record(which, frame) {
     const series = this.series[which];
-    if (frame.state.epoch < (series.x[series.x.length - 1] ?? -1)) this.series[which] = { x: [], train: [], test: [] };
+    if (frame.state.epoch < (series.x[series.x.length - 1] ?? -1)) this.series[which] = noSeries();
     for (const r of frame.history_tail) {
       const s = this.series[which];
       if (s.x.length && r.epoch <= s.x[s.x.length - 1]) continue;
