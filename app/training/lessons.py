@@ -104,7 +104,8 @@ LESSONS: dict[str, Lesson] = {
             "negative log probability of the true class. Squared error on the same probabilities learns more "
             "slowly where the outputs saturate, and hinge loss only cares about the margin.",
             [
-                "Compare cross-entropy (left) with squared error (right) on the same three blobs.",
+                "Compare cross-entropy (this run) with squared error (the comparison run, in the Compare panel) on the "
+                "same three blobs.",
                 "Change the second run's loss in the comparison to hinge on two-class data.",
                 "Watch the test loss: cross-entropy punishes confident mistakes hardest.",
             ],
@@ -139,8 +140,9 @@ LESSONS: dict[str, Lesson] = {
             "oscillates or blows up. The playground stops a run whose loss explodes and says so instead of "
             "drawing nonsense.",
             [
-                "Compare a careful rate (left) with 3.0 (right) on the spiral.",
-                "Set the left run's rate to 10 and press Play: it reports that it diverged.",
+                "Compare a careful rate (this run) with 3.0 (the comparison run, in the Compare panel) on the spiral.",
+                "In the Compare panel, pick learning rate 10, press Set, then Play: the comparison run reports that it "
+                "diverged.",
                 "Find the largest rate that still trains smoothly.",
             ],
             view="compare",
@@ -155,7 +157,8 @@ LESSONS: dict[str, Lesson] = {
             "few of them, so it estimates the full gradient cheaply but noisily: batch size 1 (stochastic) takes "
             "many jittery steps, the full batch few smooth ones.",
             [
-                "Compare batch size 1 (left) with the full batch (right), epoch for epoch.",
+                "Compare batch size 1 (this run) with the full batch (the comparison run, in the Compare panel), epoch "
+                "for epoch.",
                 "Watch the curves: the small batch is noisier but gets further per epoch.",
                 "Try batch sizes in between.",
             ],
@@ -234,8 +237,10 @@ LESSONS: dict[str, Lesson] = {
             "drives many weights to exactly zero. Early stopping keeps the weights from the epoch with the lowest "
             "test loss.",
             [
-                "Compare no penalty (left) with L2 (right) on a noisy circle: thinner lines, smoother boundary.",
-                "Switch the right run to L1 and count the connections that vanish.",
+                "Compare no penalty (this run) with L2 (the comparison run, in the Compare panel) on a noisy circle: "
+                "thinner lines, smoother boundary.",
+                "In the Compare panel, pick regularization kind l1 and press Set: the comparison run keeps its rate; "
+                "count the connections that vanish.",
                 "When the test loss turns up, press Restore best to go back to its lowest point.",
             ],
             view="compare",

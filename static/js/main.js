@@ -142,6 +142,7 @@ class Playground {
       look: () => display.look(),
       patch: (patch) => run.patch(patch),
       pause: () => this.pause(),
+      reset: () => this.command("reset"),
       checkpoints: { hold: () => display.hold(), show: (view) => display.showCheckpoint(view), release: () => display.release() },
       say: (text) => status.say(text),
       error: (text) => status.error(text),

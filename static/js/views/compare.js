@@ -20,9 +20,21 @@ const FIELDS = {
   init: (options) => names(options.inits),
 };
 
+// A penalty kind needs a rate to mean anything: L1 at rate 0 is no penalty at all.
+const PENALTY_RATE = 0.01;
+
+// What a field's new value brings along so the second run shows what the field names:
+// given the value, the change set it replaces and the first run's config.
+const COMPANIONS = {
+  "regularization.kind": (kind, before, config) =>
+    kind === "none" ? {} : { regularization: { rate: before.regularization?.rate || config.regularization?.rate || PENALTY_RATE } },
+};
+
 function flatten(changes, prefix = "") {
   return Object.entries(changes).flatMap(([k, v]) => (v && typeof v === "object" && !Array.isArray(v) ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]));
 }
+
+const noSeries = () => ({ x: [], train: [], test: [] });
 
 function nest(path, value) {
   return path.split(".").reduceRight((inner, key) => ({ [key]: inner }), value);
@@ -42,7 +54,7 @@ export class CompareView {
     this.mini = el("div", { className: "mini boundary", testid: "compare-boundary" });
     this.curves = el("div", { className: "plot short", testid: "compare-curves" });
     root.append(
-      el("div", { className: "row" }, el("span", {}, "Second run: the first with"), this.field, this.value, this.apply),
+      el("div", { className: "row" }, el("span", {}, "Comparison run: this run with"), this.field, this.value, this.apply),
       this.summary,
       el("div", { className: "compare-grid" }, this.mini, el("div", {}, this.metrics, this.curves)),
     );
@@ -50,7 +62,7 @@ export class CompareView {
     if (first && first[0] in FIELDS) this.field.value = first[0];
     this.fillValues(first ? first[1] : undefined);
     this.boundary = new BoundaryPlot(this.mini, {});
-    this.series = { a: { x: [], train: [], test: [] }, b: { x: [], train: [], test: [] } };
+    this.series = { a: noSeries(), b: noSeries() };
   }
 
   fillValues(selected) {
@@ -75,7 +87,7 @@ export class CompareView {
 
   describe() {
     const text = flatten(this.changes).map(([k, v]) => `${k.replace(".", " ")} = ${v}`).join(", ");
-    this.summary.textContent = `Left, in the big view: your run. Here: the same data and seed with ${text}. Play, pause, step and reset drive both.`;
+    this.summary.textContent = `The big view shows this run. The comparison run, here in the Compare panel, has the same data and seed with ${text}. Play, pause, step and reset drive both.`;
   }
 
   async start() {
@@ -87,33 +99,44 @@ export class CompareView {
       this.transport = await new StreamTransport(this.sessionId, {
         onFrame: (frame) => this.onOwnFrame(frame),
         onError: (detail) => (this.metrics.textContent = detail),
-        onClosed: () => (this.metrics.textContent = "The second run's stream closed."),
+        onClosed: () => (this.metrics.textContent = "The comparison run's stream closed."),
         subscribe: { fps: 10, boundary_resolution: 60, neuron_resolution: 4 },
       }).open();
     } catch (err) {
-      this.summary.textContent = `The second run could not start: ${err.message}`;
+      this.summary.textContent = `The comparison run could not start: ${err.message}`;
     }
   }
 
   async setChange() {
     const raw = this.value.value;
     const value = Number.isFinite(Number(raw)) && raw !== "" ? Number(raw) : raw;
-    this.changes = nest(this.field.value, value);
-    await this.follow();
+    const field = this.field.value;
+    const before = this.changes;
+    this.changes = mergeDeep(nest(field, value), COMPANIONS[field]?.(value, before, this.context.config()) ?? {});
+    // A change the server refuses (hinge on three classes, say) leaves the comparison run as it was.
+    if (!(await this.follow())) {
+      this.changes = before;
+      return;
+    }
+    // Both runs start over together, so they stay epoch for epoch.
+    this.series = { a: noSeries(), b: noSeries() };
+    this.context.reset();
   }
 
-  // The first run's config changed (or the change did): rebuild the second to match.
+  // The first run's config changed (or the change did): rebuild the second to match. True when it did.
   async follow() {
-    if (!this.sessionId) return;
+    if (!this.sessionId) return false;
     try {
       await this.context.api.patch(this.sessionId, this.config);
       await this.context.api.reset(this.sessionId);
       this.data = await this.context.api.data(this.sessionId);
       this.boundary.setPoints(this.data, { palette: this.context.look().palette });
-      this.series.b = { x: [], train: [], test: [] };
+      this.series.b = noSeries();
       this.describe();
+      return true;
     } catch (err) {
       this.summary.textContent = err.message;
+      return false;
     }
   }
 
@@ -133,7 +156,7 @@ export class CompareView {
 
   record(which, frame) {
     const series = this.series[which];
-    if (frame.state.epoch < (series.x[series.x.length - 1] ?? -1)) this.series[which] = { x: [], train: [], test: [] };
+    if (frame.state.epoch < (series.x[series.x.length - 1] ?? -1)) this.series[which] = noSeries();
     for (const r of frame.history_tail) {
       const s = this.series[which];
       if (s.x.length && r.epoch <= s.x[s.x.length - 1]) continue;
@@ -141,18 +164,27 @@ export class CompareView {
       s.train.push(r.train_loss);
       s.test.push(r.test_loss);
     }
-    if (this.root.isConnected && Date.now() - (this.drawn || 0) > 250) this.drawCurves();
+    this.scheduleDraw();
+  }
+
+  // At most four redraws a second, and always one after the last frame.
+  scheduleDraw() {
+    if (this.pending || !this.root.isConnected) return;
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      this.drawCurves();
+    }, 250);
   }
 
   drawCurves() {
     const Plotly = window.Plotly;
     if (!Plotly || !this.root.isConnected) return;
-    this.drawn = Date.now();
     const { a, b } = this.series;
-    const line = (s, key, name, color, dash) => ({ x: s.x, y: s[key], name, mode: "lines", line: { color, dash, width: 1.6 } });
+    // Fresh arrays each time: Plotly.react redraws only the data it sees change.
+    const line = (s, key, name, color, dash) => ({ x: [...s.x], y: [...s[key]], name, mode: "lines", line: { color, dash, width: 1.6 } });
     Plotly.react(
       this.curves,
-      [line(a, "train", "yours, train", "#2c3035", "solid"), line(a, "test", "yours, test", "#2c3035", "dot"), line(b, "train", "second, train", "#f59322", "solid"), line(b, "test", "second, test", "#f59322", "dot")],
+      [line(a, "train", "this run, train", "#2c3035", "solid"), line(a, "test", "this run, test", "#2c3035", "dot"), line(b, "train", "comparison, train", "#f59322", "solid"), line(b, "test", "comparison, test", "#f59322", "dot")],
       { margin: { l: 38, r: 8, t: 8, b: 24 }, yaxis: { title: { text: "loss", font: { size: 10 } } }, legend: { font: { size: 9 } }, paper_bgcolor: "rgba(0,0,0,0)" },
       { displayModeBar: false, responsive: true },
     );
