@@ -61,6 +61,7 @@ class Session:
         self.model = MLP(
             [len(self.features), *cfg.hidden_layers, self.loss.outputs],
             activation=cfg.activation,
+            leaky_slope=cfg.leaky_slope,
             init=cfg.init,
             rng=np.random.default_rng(np.random.SeedSequence([cfg.seed, 2])),
         )

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from app.outputs.codegen import numpy_script, pytorch_script
 from app.outputs.documents import export_document, network
 from app.outputs.maps import session_map
 from app.training.config import Config
@@ -330,3 +331,9 @@ def test_divergence_is_reproducible_however_the_run_is_stepped() -> None:
         b.step(7, "batch", evaluate=False)
     assert (a.epoch, a.message) == (b.epoch, b.message)
     assert np.array_equal(a.model.params, b.model.params)
+
+
+def test_leaky_slope_reaches_the_model_and_the_scripts() -> None:
+    s = make_session(activation="leaky_relu", leaky_slope=0.02)
+    assert s.model.activation.f(np.array([-1.0])).tolist() == [-0.02]
+    assert "0.02 * z" in numpy_script(s) and "nn.LeakyReLU(0.02)" in pytorch_script(s)
