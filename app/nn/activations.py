@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -32,6 +33,8 @@ class Activation:
     ``peak_slope`` is the largest value f' takes, used to judge saturation.
     ``numpy`` is f as a NumPy expression in ``z``; ``torch`` a PyTorch module
     expression, and ``torch_class`` the definition it needs, if any.
+    ``knobs`` are the config fields the row reads; ``with_slope`` builds it
+    for the config's ``leaky_slope``.
     """
 
     name: str
@@ -45,6 +48,7 @@ class Activation:
     inactive: Literal["dead", "saturated"] | None = None
     peak_slope: float = 1.0
     f_inplace: Callable[[Array], object] | None = None  # the same f, overwriting its argument
+    with_slope: Callable[[float], Activation] | None = None  # the row again, for a config's leaky_slope
 
     def apply_inplace(self, z: Array) -> None:
         """z := f(z) without a new array (big maps pay dearly for fresh memory)."""
@@ -89,12 +93,26 @@ def _relu_d(z: Array, a: Array) -> Array:
     return (z > 0.0).astype(z.dtype)
 
 
-def _leaky(z: Array) -> Array:
-    return np.where(z > 0.0, z, LEAKY_SLOPE * z)
+def _leaky(z: Array, slope: float) -> Array:
+    return np.where(z > 0.0, z, slope * z)
 
 
-def _leaky_d(z: Array, a: Array) -> Array:
-    return np.where(z > 0.0, 1.0, LEAKY_SLOPE).astype(z.dtype)
+def _leaky_d(z: Array, a: Array, slope: float) -> Array:
+    return np.where(z > 0.0, 1.0, slope).astype(z.dtype)
+
+
+def leaky_relu(slope: float) -> Activation:
+    """Leaky ReLU with ``slope`` for z < 0."""
+    return Activation(
+        "leaky_relu",
+        "Leaky ReLU",
+        partial(_leaky, slope=slope),
+        partial(_leaky_d, slope=slope),
+        f"np.where(z > 0.0, z, {slope!r} * z)",
+        f"nn.LeakyReLU({slope!r})",
+        knobs=("leaky_slope",),
+        with_slope=leaky_relu,
+    )
 
 
 def _tanh_d(z: Array, a: Array) -> Array:
@@ -177,14 +195,7 @@ ACTIVATIONS: dict[str, Activation] = table(
         inactive="dead",
         f_inplace=lambda z: np.maximum(z, 0.0, out=z),
     ),
-    Activation(
-        "leaky_relu",
-        "Leaky ReLU",
-        _leaky,
-        _leaky_d,
-        f"np.where(z > 0.0, z, {LEAKY_SLOPE} * z)",
-        f"nn.LeakyReLU({LEAKY_SLOPE})",
-    ),
+    leaky_relu(LEAKY_SLOPE),
     Activation(
         "tanh",
         "Tanh",
@@ -240,8 +251,9 @@ ACTIVATIONS: dict[str, Activation] = table(
 )
 
 
-def get_activation(name: str) -> Activation:
+def get_activation(name: str, leaky_slope: float = LEAKY_SLOPE) -> Activation:
     try:
-        return ACTIVATIONS[name]
+        row = ACTIVATIONS[name]
     except KeyError:
         raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None
+    return row if row.with_slope is None else row.with_slope(leaky_slope)

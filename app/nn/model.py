@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from app.nn.activations import get_activation
+from app.nn.activations import LEAKY_SLOPE, get_activation
 from app.nn.arrays import Array
 from app.nn.inits import get_init
 from app.nn.layers import Dense
@@ -33,11 +33,12 @@ class MLP:
         activation: str = "tanh",
         init: str = "xavier",
         rng: np.random.Generator | None = None,
+        leaky_slope: float = LEAKY_SLOPE,
     ) -> None:
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least inputs and outputs, all >= 1: {sizes}")
         self.sizes = [int(s) for s in sizes]
-        self.activation = get_activation(activation)
+        self.activation = get_activation(activation, leaky_slope)
         shapes = list(zip(self.sizes[:-1], self.sizes[1:], strict=True))
         self.n_weights = sum(a * b for a, b in shapes)
         self.params = np.zeros(self.n_weights + sum(self.sizes[1:]))

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.nn.activations import ACTIVATIONS
+from app.nn.activations import ACTIVATIONS, LEAKY_SLOPE
 from app.nn.features import FEATURES
 from app.nn.inits import INITS
 from app.nn.losses import LOSSES, REGRESSION_LOSSES
@@ -204,6 +204,7 @@ class Config(StrictModel):
         description="Units per hidden layer: 0..8 layers of 1..64 units.",
     )
     activation: ActivationName = Field("tanh", description="Hidden layers; the output follows the loss.")
+    leaky_slope: float = Field(LEAKY_SLOPE, gt=0.0, lt=1.0, description="leaky_relu's slope for x < 0.")
     loss: LossName = Field(
         "cross_entropy",
         description=f"{' | '.join(LOSSES)}. Regression data uses {' or '.join(REGRESSION_LOSSES)}, "

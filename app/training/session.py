@@ -28,7 +28,7 @@ from app.nn.optimizers import Optimizer, make_optimizer
 from app.nn.schedules import Schedule
 from app.training.checkpoints import HEALTH_EVERY, Checkpoint, Checkpoints, HealthRecord
 from app.training.config import Config, RegularizationConfig, rebuild_needed
-from app.training.divergence import WEIGHTS_NOT_FINITE, Snapshot, diverged_message, failure, loss_ceiling
+from app.training.divergence import WEIGHTS_NOT_FINITE, Snapshot, Watch, diverged_message, loss_ceiling
 from app.training.errors import FieldError
 from app.training.history import History, Record, Thinned
 from app.training.metrics import Metrics, SessionState, Status
@@ -61,6 +61,7 @@ class Session:
         self.model = MLP(
             [len(self.features), *cfg.hidden_layers, self.loss.outputs],
             activation=cfg.activation,
+            leaky_slope=cfg.leaky_slope,
             init=cfg.init,
             rng=np.random.default_rng(np.random.SeedSequence([cfg.seed, 2])),
         )
@@ -102,7 +103,7 @@ class Session:
         self.message = ""
         self.metrics = self.evaluate()
         zero = np.zeros((self.n_train, self.loss.outputs))
-        self.loss_ceiling = loss_ceiling(self.metrics.train_loss, self.loss.value(zero, self._t_train))
+        self._watch = Watch(loss_ceiling(self.metrics.train_loss, self.loss.value(zero, self._t_train)))
         self._snapshot = self._take_snapshot()
         self.checkpoints = Checkpoints(self._checkpoint())
 
@@ -210,14 +211,15 @@ class Session:
         return True
 
     def _record(self, append: bool) -> bool:
-        """Evaluate; keep a snapshot if finite, else roll back. Appends to history at epoch ends."""
+        """Evaluate; roll back if diverged, keep a snapshot if healthy. Appends to history at epoch ends."""
         metrics = self.evaluate()
-        why = failure(metrics, self.loss_ceiling)
+        why = self._watch.failure(metrics, epoch_end=append)
         if why is not None:
             self._diverge(why)
             return False
         self.metrics = metrics
-        self._snapshot = self._take_snapshot()
+        if self._watch.healthy(metrics):
+            self._snapshot = self._take_snapshot()
         if append:
             self._log_epoch()
             self.history.add(
@@ -271,6 +273,7 @@ class Session:
         self.checkpoints.rewind(target)
         self.status, self.message = "ready", ""
         self._snapshot = self._take_snapshot()
+        self._watch.clear()
 
     def evaluate(self) -> Metrics:
         """Loss, accuracy and penalty on the training and test sets at the current weights."""
@@ -307,7 +310,9 @@ class Session:
         self.optimizer.reset()
         self.metrics = snap.metrics
         self.epoch, self.step_count, self._cursor = snap.epoch, snap.step, snap.cursor
-        self.history.truncate_after(self.epoch)
+        for later in (self.history, self.health, self.checkpoints):  # epochs spent above the ceiling
+            later.truncate_after(self.epoch)
+        self._watch.clear()
         self.status = "diverged"
         self.message = diverged_message(failed_epoch, failed_step, why, self.epoch)
 

@@ -5,7 +5,13 @@ import { classColor, featurePixels, paintCanvas } from "./colors.js";
 import { $ } from "./helpers.js";
 import { LEARNING_RATES, MENUS, REGULARIZATION_RATES, choices, names } from "./options.js";
 
-const KNOB_LABELS = { momentum: "momentum", beta1: "β₁", beta2: "β₂", rho: "ρ", epsilon: "ε", every: "every", factor: "factor", period: "period", min_learning_rate: "min rate" };
+const KNOB_LABELS = { momentum: "momentum", beta1: "β₁", beta2: "β₂", rho: "ρ", epsilon: "ε", every: "every", factor: "factor", period: "period", min_learning_rate: "min rate", leaky_slope: "slope" };
+
+// The penalty each regularization kind adds, as the notes write it (weights only, never biases).
+const PENALTIES = {
+  l1: "penalty = rate · Σ|w| (weights only)",
+  l2: "penalty = rate/2 · Σw² (weights only; the notes' λ = rate/2)",
+};
 
 function fillSelect(select, rows) {
   select.replaceChildren(
@@ -160,10 +166,14 @@ export class Controls {
     $("loss").querySelector('option[value="hinge"]').disabled = (ds.classes || 2) > 2 || ds.classes === null;
     this.knobs("optimizer-knobs", choices(this.options.optimizers).find((o) => o.name === opt.name), opt, "optimizer");
     this.knobs("schedule-knobs", choices(this.options.schedules).find((s) => s.name === config.schedule.name), config.schedule, "schedule");
+    const activation = this.options.activation_choices.find((a) => a.name === config.activation);
+    this.knobs("activation-knobs", activation, config, "activation", (name, value) => ({ [name]: value }));
+    $("regularization-formula").textContent = PENALTIES[config.regularization.kind] || "";
     this.drawSwatches();
   }
 
-  knobs(id, choice, values, section) {
+  // Inputs for the config fields a choice reads; ``patch`` places a value in the config.
+  knobs(id, choice, values, section, patch = (name, value) => ({ [section]: { [name]: value } })) {
     const box = $(id);
     const knobs = (choice ? choice.knobs : []).filter((k) => k !== "learning_rate");
     const current = [...box.querySelectorAll("input")].map((i) => i.name).join();
@@ -177,7 +187,7 @@ export class Controls {
           input.name = name;
           input.step = "any";
           input.setAttribute("data-testid", `${section}-${name}`);
-          input.addEventListener("change", () => this.onPatch({ [section]: { [name]: Number(input.value) } }));
+          input.addEventListener("change", () => this.onPatch(patch(name, Number(input.value))));
           label.append(input);
           return label;
         }),

@@ -14,6 +14,7 @@ export const PARAMS = [
   ["features", "features", "names"],
   ["hidden", "hidden_layers", "ints"],
   ["activation", "activation", "str"],
+  ["slope", "leaky_slope", "num"],
   ["loss", "loss", "str"],
   ["optimizer", "optimizer.name", "str"],
   ["lr", "optimizer.learning_rate", "num"],

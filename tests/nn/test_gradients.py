@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from app.nn import regularizers
-from app.nn.activations import ACTIVATIONS
+from app.nn.activations import ACTIVATIONS, get_activation
 from app.nn.gradcheck import norm_relative_error, numerical_gradient, relative_error
 from app.nn.losses import Hinge, Loss, SigmoidCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from app.nn.model import MLP
@@ -36,6 +36,17 @@ def test_activation_derivative(name: str) -> None:
     eps = 1e-5
     numeric = (act.f(z + eps) - act.f(z - eps)) / (2 * eps)
     assert max_rel(analytic, numeric) < TOLERANCE
+
+
+@pytest.mark.parametrize("slope", [0.01, 0.02])
+def test_leaky_relu_uses_the_configured_slope(slope: float) -> None:
+    act = get_activation("leaky_relu", slope)
+    z = away_from_kinks(np.random.default_rng(2), (40,))
+    assert act.f(np.array([-2.0, 3.0])).tolist() == [-2.0 * slope, 3.0]
+    eps = 1e-5
+    numeric = (act.f(z + eps) - act.f(z - eps)) / (2 * eps)
+    assert max_rel(act.df(z, act.f(z)), numeric) < TOLERANCE
+    assert f"nn.LeakyReLU({slope})" == act.torch and f"{slope} * z" in act.numpy
 
 
 def test_step_passes_no_gradient_to_the_layers_below() -> None:
@@ -116,6 +127,17 @@ def _network_loss(name: str) -> tuple[Loss, np.ndarray]:
     if name == "hinge":
         return Hinge(), rng.integers(0, 2, 16)
     return SigmoidCrossEntropy(), rng.integers(0, 2, 16)
+
+
+@pytest.mark.parametrize("slope", [0.01, 0.02])
+def test_leaky_network_gradient(slope: float) -> None:
+    rng = np.random.default_rng(8)
+    loss, labels = _network_loss("sigmoid_ce")
+    model = MLP([3, 6, 4, loss.outputs], "leaky_relu", "xavier", rng, leaky_slope=slope)
+    x, t = rng.normal(0.0, 1.0, (16, 3)), loss.targets(labels)
+    model.backward(loss.gradient(model(x), t))
+    numeric = numerical_gradient(lambda: loss.value(model(x), t), model.params)
+    assert norm_relative_error(model.grads, numeric) < TOLERANCE
 
 
 @pytest.mark.parametrize(("hidden", "activation", "loss_name"), NETWORK_CASES)

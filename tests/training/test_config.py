@@ -81,3 +81,16 @@ def test_rebuild_needed_only_for_structural_changes() -> None:
     assert not rebuild_needed(c, merge(c, {"regularization": {"kind": "l2", "rate": 0.1}}))
     for patch in ({"hidden_layers": [3]}, {"activation": "relu"}, {"seed": 4}, {"dataset": {"noise": 0.3}}):
         assert rebuild_needed(c, merge(c, patch))
+
+
+@pytest.mark.parametrize("slope", [0.0, 1.0, -0.1, "steep"])
+def test_leaky_slope_out_of_range_names_the_field(slope: object) -> None:
+    with pytest.raises(ValidationError) as err:
+        Config.model_validate({"leaky_slope": slope})
+    assert err.value.errors()[0]["loc"] == ("leaky_slope",)
+
+
+def test_leaky_slope_defaults_to_the_old_fixed_slope_and_rebuilds() -> None:
+    old = Config.model_validate({"activation": "leaky_relu"})
+    assert old.leaky_slope == 0.01
+    assert rebuild_needed(old, Config.model_validate({"activation": "leaky_relu", "leaky_slope": 0.02}))

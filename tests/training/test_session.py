@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from app.outputs.codegen import numpy_script, pytorch_script
 from app.outputs.documents import export_document, network
 from app.outputs.maps import session_map
 from app.training.config import Config
@@ -289,3 +290,50 @@ def test_health_is_logged_every_ten_epochs() -> None:
     assert [h.epoch for h in s.health.records] == [10, 20, 30]
     layers = s.health.records[-1].layers
     assert len(layers) == 3 and layers[0].dead is not None and layers[-1].dead is None
+
+
+def test_adam_spike_that_recovers_is_not_divergence() -> None:
+    # This run reaches 100% train, then its loss jumps to 4.16 at epoch 1418 and comes back down.
+    s = make_session(
+        dataset={"name": "spiral"}, hidden_layers=[8, 8, 8], optimizer={"name": "adam", "learning_rate": 0.01}
+    )
+    s.step(1430, "epoch")
+    losses = [r["train_loss"] for r in s.history.to_list()]
+    assert max(losses) > s._watch.ceiling  # the spike happened
+    assert s.status == "ready" and s.message == "" and s.epoch == 1430
+    assert losses[-1] < s._watch.ceiling
+
+
+def test_loss_staying_high_diverges_and_says_so() -> None:
+    s = make_session(dataset={"name": "spiral"}, optimizer={"learning_rate": 10.0})
+    s.step(200, "epoch")
+    assert s.status == "diverged"
+    assert "the training loss" in s.message and "infinite" not in s.message
+    assert s.epoch < 30  # caught quickly, at the last healthy epoch
+    assert s.history.to_list()[-1]["epoch"] == s.epoch
+
+
+def test_non_finite_values_diverge_at_once_and_say_so() -> None:
+    s = make_session(hidden_layers=[8])
+    s.step(3, "epoch")
+    s.model.layers[-1].b[0] = np.nan  # as if the scores had overflowed
+    s.step(1, "epoch")
+    assert s.status == "diverged" and s.epoch == 3
+    assert "infinite or NaN" in s.message
+
+
+def test_divergence_is_reproducible_however_the_run_is_stepped() -> None:
+    cfg = dict(dataset={"name": "spiral"}, activation="relu", optimizer={"learning_rate": 10.0})
+    a = make_session(**cfg)
+    a.step(200, "epoch")
+    b = make_session(**cfg)
+    while b.status != "diverged":
+        b.step(7, "batch", evaluate=False)
+    assert (a.epoch, a.message) == (b.epoch, b.message)
+    assert np.array_equal(a.model.params, b.model.params)
+
+
+def test_leaky_slope_reaches_the_model_and_the_scripts() -> None:
+    s = make_session(activation="leaky_relu", leaky_slope=0.02)
+    assert s.model.activation.f(np.array([-1.0])).tolist() == [-0.02]
+    assert "0.02 * z" in numpy_script(s) and "nn.LeakyReLU(0.02)" in pytorch_script(s)
