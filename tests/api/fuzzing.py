@@ -70,7 +70,12 @@ def fuzzed_app(name: str) -> tuple[Path, FastAPI]:
     """An app with its saved runs in a temporary folder: named now, made by the app's lifespan
     (the runs store creates it), removed by the test module's fixture."""
     db_dir = Path(tempfile.gettempdir()) / f"np-{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    return db_dir, create_app(Settings(db=db_dir / "runs.sqlite3", sweep_interval=3600))
+    # One client sends everything: per-client caps that depend on the clock would make the
+    # answers (and so the scenarios built on them) differ from run to run.
+    settings = Settings(
+        db=db_dir / "runs.sqlite3", sweep_interval=3600, max_saves_per_minute=1_000_000, max_sessions_per_client=200
+    )
+    return db_dir, create_app(settings)
 
 
 @contextlib.contextmanager
