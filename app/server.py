@@ -43,6 +43,7 @@ from app.settings import Settings, worker_count
 from app.training.errors import FieldError, NotFound, PayloadTooLarge
 
 log = logging.getLogger("neural_playground")
+MAX_REPORTED_ERRORS = 20
 MAX_LOGGED_MESSAGE = 1000
 INTERNAL_ERROR = {"detail": "internal error; the server log has the details"}
 
@@ -52,8 +53,17 @@ A session id is a bearer capability: whoever holds it may drive the session."""
 
 
 def _errors(errors: list[Any], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Field path, message and type only: inputs are never echoed (they may hold NaN)."""
-    return [{"loc": [*prefix, *err["loc"]], "msg": error_message(err), "type": err["type"]} for err in errors]
+    """Field path, message and type only: inputs are never echoed (they may hold NaN). The first
+    MAX_REPORTED_ERRORS only: 10,000 bad points would otherwise make an answer of megabytes."""
+    shown = [
+        {"loc": [*prefix, *err["loc"]], "msg": error_message(err), "type": err["type"]}
+        for err in errors[:MAX_REPORTED_ERRORS]
+    ]
+    if len(errors) > MAX_REPORTED_ERRORS:
+        more = len(errors) - MAX_REPORTED_ERRORS
+        where = [*prefix, *errors[MAX_REPORTED_ERRORS]["loc"][:1]]
+        shown.append({"loc": where, "msg": f"and {more} more errors", "type": "too_many_errors"})
+    return shown
 
 
 def _brief(exc: BaseException) -> str:

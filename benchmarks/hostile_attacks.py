@@ -245,6 +245,8 @@ def runs_store(a: Attacker) -> tuple[str, bool]:
 
 
 def killed_worker(a: Attacker, probe: ServerProbe) -> tuple[str, bool]:
+    for _ in range(4):  # sessions on both workers, so the one killed holds some
+        a.http.post("/api/sessions", json={"hidden_layers": [4]})
     before = a.http.get("/api/health").json()["sessions"]
     workers = sorted(probe.tree()[1:], key=lambda p: p.pid)
     if not workers:

@@ -111,3 +111,13 @@ def test_an_unexpected_error_is_answered_briefly_and_logged_once(
     assert len(errors) == 1, [rec.getMessage()[:200] for rec in errors]
     assert "ValueError: bad value" in errors[0].getMessage()
     assert len(errors[0].getMessage()) < 20_000
+
+
+def test_many_bad_points_get_a_small_answer(client: TestClient) -> None:
+    sid = create(client, hidden_layers=[4])
+    r = client.post(f"/api/sessions/{sid}/predict", json={"points": [[1e300, 1e300]] * 5_000})
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert len(detail) == 21 and len(r.content) < 5_000
+    assert detail[0]["loc"] == ["body", "points", 0, 0]
+    assert detail[-1] == {"loc": ["body"], "msg": "and 9980 more errors", "type": "too_many_errors"}
