@@ -1,0 +1,1 @@
+"""Browser tests that follow each lesson's "try" lines literally."""
