@@ -34,7 +34,8 @@ class Activation:
     ``numpy`` is f as a NumPy expression in ``z``; ``torch`` a PyTorch module
     expression, and ``torch_class`` the definition it needs, if any.
     ``knobs`` are the config fields the row reads; ``with_slope`` builds it
-    for the config's ``leaky_slope``.
+    for the config's ``leaky_slope``. ``kink`` names where f has no derivative
+    (always at z = 0), or is "" for a smooth f.
     """
 
     name: str
@@ -49,6 +50,7 @@ class Activation:
     peak_slope: float = 1.0
     f_inplace: Callable[[Array], object] | None = None  # the same f, overwriting its argument
     with_slope: Callable[[float], Activation] | None = None  # the row again, for a config's leaky_slope
+    kink: str = ""
 
     def apply_inplace(self, z: Array) -> None:
         """z := f(z) without a new array (big maps pay dearly for fresh memory)."""
@@ -112,6 +114,7 @@ def leaky_relu(slope: float) -> Activation:
         f"nn.LeakyReLU({slope!r})",
         knobs=("leaky_slope",),
         with_slope=leaky_relu,
+        kink="leaky ReLU's kink at 0",
     )
 
 
@@ -194,6 +197,7 @@ ACTIVATIONS: dict[str, Activation] = table(
         "nn.ReLU()",
         inactive="dead",
         f_inplace=lambda z: np.maximum(z, 0.0, out=z),
+        kink="ReLU's kink at 0",
     ),
     leaky_relu(LEAKY_SLOPE),
     Activation(
@@ -247,6 +251,7 @@ ACTIVATIONS: dict[str, Activation] = table(
         "Step()",
         torch_class=_torch_class("Step", "(z > 0.0).to(z.dtype)"),
         f_inplace=lambda z: np.greater(z, 0.0, out=z),
+        kink="the step's jump at 0",
     ),
 )
 

@@ -85,6 +85,7 @@ class Loss:
     name: str = ""
     outputs: int = 1
     head: str = "linear"  # the squashing function its output applies, for display
+    kink: str = ""  # where the loss has no derivative in the scores, or "" for a smooth loss
 
     def targets(self, labels: NDArray[np.generic]) -> Array:
         return np.asarray(labels, dtype=np.float64).reshape(-1, 1)
@@ -97,6 +98,10 @@ class Loss:
 
     def gradient(self, z: Array, t: Array) -> Array:
         raise NotImplementedError
+
+    def kink_sides(self, z: Array, t: Array) -> NDArray[np.bool_]:
+        """Which side of the kink each score lies on: one bool per score (none for a smooth loss)."""
+        return np.empty(0, dtype=bool)
 
     def correct(self, z: Array, labels: NDArray[Any]) -> NDArray[np.bool_]:
         """Per-row bool: is the predicted class right (classification only)."""
@@ -203,6 +208,7 @@ class Hinge(Loss):
 
     name = "hinge"
     head = "sigmoid"
+    kink = "the hinge's kink at margin 1"
 
     def targets(self, labels: NDArray[np.generic]) -> Array:
         return np.where(np.asarray(labels).reshape(-1, 1) > 0, 1.0, -1.0)
@@ -215,6 +221,9 @@ class Hinge(Loss):
 
     def gradient(self, z: Array, t: Array) -> Array:
         return np.where(t * z < 1.0, -t, 0.0) * (1.0 / z.shape[0])
+
+    def kink_sides(self, z: Array, t: Array) -> NDArray[np.bool_]:
+        return (t * z < 1.0).ravel()
 
 
 @dataclass(frozen=True)

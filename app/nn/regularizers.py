@@ -28,18 +28,22 @@ def _l2_gradient(rate: float, weights: Array, grad: Array) -> None:
 
 @dataclass(frozen=True)
 class Regularizer:
-    """penalty(rate, w) for a flat array of weights; gradient(rate, w, grad) adds its derivative to grad."""
+    """penalty(rate, w) for a flat array of weights; gradient(rate, w, grad) adds its derivative to grad.
+
+    ``kink`` names where the penalty of one weight has no derivative, or is "" for a smooth one.
+    """
 
     name: str
     label: str
     penalty: Callable[[float, Array], float]
     gradient: Callable[[float, Array, Array], None]
     knobs: tuple[str, ...] = ("rate",)
+    kink: str = ""
 
 
 REGULARIZERS: dict[str, Regularizer] = table(
     Regularizer("none", "None", lambda rate, w: 0.0, lambda rate, w, g: None, knobs=()),
-    Regularizer("l1", "L1", lambda rate, w: rate * float(np.abs(w).sum()), _l1_gradient),
+    Regularizer("l1", "L1", lambda rate, w: rate * float(np.abs(w).sum()), _l1_gradient, kink="L1's kink at w = 0"),
     Regularizer("l2", "L2", lambda rate, w: 0.5 * rate * float(np.dot(w, w)), _l2_gradient),
 )
 

@@ -12,6 +12,7 @@ from app.nn import regularizers
 from app.nn.arrays import Array
 from app.nn.features import feature_matrix
 from app.nn.gradcheck import norm_relative_error, relative_error
+from app.nn.kinks import Sides, forward_with_sides, kinks_crossed
 from app.outputs.maps import EXTENT
 from app.training.errors import FieldError
 from app.training.session import Session
@@ -54,18 +55,23 @@ def gradient_check(
     an even spread of a large one), on an even spread of the training points:
     as many of both as ``work`` allows (see check_size). Per layer: the relative
     error of the checked gradient as a whole, and a row per parameter.
+    A parameter whose two nudges lie on both sides of a kink (see app.nn.kinks)
+    has no derivative to agree with: its row says which kink, and the layer's
+    errors leave it out.
     A generator, so that a caller can run it in pieces: it yields after each
     parameter, with the weights as they were.
     """
     model = session.model
     checked, points = check_size(session, per_layer, work)
     train = len(session.split.train_points)
-    objective, gradient = _on_points(session, points)
+    evaluate, gradient = _on_points(session, points)
     before = model.grads.copy()
     gradient()
     analytic = model.grads.copy()
     model.grads[:] = before  # the full gradient stays what others read; recomputing it would cost a long piece
     params = model.params
+    reg = session.config.regularization
+    penalty_kink = regularizers.REGULARIZERS[reg.kind].kink if reg.rate != 0.0 else ""
     layers: list[dict[str, object]] = []
     errors: list[float] = []
     for k, (layer, (w, b)) in enumerate(zip(model.layers, model.layer_slices(), strict=True)):
@@ -74,31 +80,43 @@ def gradient_check(
         where = np.r_[w, b]
         pick = _spread(len(where), checked)
         numeric = np.empty(len(pick))
+        kinks: list[str] = []
         for n, p in enumerate(pick):
             index = where[p]
             old = params[index]
             try:
                 params[index] = old + eps
-                up = objective()
+                up, above = evaluate()
                 params[index] = old - eps
-                down = objective()
+                down, below = evaluate()
             finally:
                 params[index] = old
             numeric[n] = (up - down) / (2 * eps)
+            on_penalty = penalty_kink if index < model.n_weights and abs(old) < eps else ""
+            kink = kinks_crossed(model, session.loss, below, above) or on_penalty
+            kinks.append(f"crosses {kink}: the finite difference straddles it" if kink else "")
             yield
         exact = analytic[where[pick]]
         rel = relative_error(exact, numeric, floor=ROW_FLOOR)
-        errors.append(norm_relative_error(exact, numeric))
+        smooth = np.array([not kink for kink in kinks], dtype=bool)
+        errors.append(norm_relative_error(exact[smooth], numeric[smooth]))
         layers.append(
             {
                 "layer": k,
                 "parameters": len(where),
                 "checked": len(pick),
                 "relative_error": errors[-1],
-                "max_row_error": float(rel.max()),
+                "max_row_error": float(rel[smooth].max(initial=0.0)),
+                "kinks": int((~smooth).sum()),
                 "rows": [
-                    {"name": names[p], "analytic": float(a), "numeric": float(b), "relative_error": float(r)}
-                    for p, a, b, r in zip(pick, exact, numeric, rel, strict=True)
+                    {
+                        "name": names[p],
+                        "analytic": float(a),
+                        "numeric": float(b),
+                        "relative_error": float(r),
+                        "kink": kink or None,
+                    }
+                    for p, a, b, r, kink in zip(pick, exact, numeric, rel, kinks, strict=True)
                 ],
             }
         )
@@ -118,38 +136,53 @@ def _spread(n: int, k: int) -> Array:
     return np.unique(np.linspace(0, n - 1, min(k, n)).round().astype(int))
 
 
+def _check_rows(session: Session, points: int | None) -> tuple[Array, Array, list[tuple[int, int]]]:
+    """Features and targets of an even spread of ``points`` training points (default all), and
+    the blocks of rows (each about PART_WORK) the objective takes them in."""
+    train = len(session.split.train_points)
+    rows = _spread(train, train if points is None else points)
+    x = feature_matrix(session.features, session.split.train_points[rows])
+    t = session.loss.targets(session.split.train_labels[rows])
+    block = max(OVERHEAD_POINTS, int(PART_WORK / session.model.params.size))
+    return x, t, [(lo, min(lo + block, len(rows))) for lo in range(0, len(rows), block)]
+
+
 def objective_parts(session: Session, points: int | None = None) -> list[Callable[[], float]]:
     """The training objective on an even spread of ``points`` training points (default all), as
     parts that sum to it: the data loss a block of points at a time (each about PART_WORK), then
     the penalty. Session.objective, cut so that a caller can yield between the parts."""
-    train = len(session.split.train_points)
-    rows = _spread(train, train if points is None else points)
     model, loss, reg = session.model, session.loss, session.config.regularization
-    x = feature_matrix(session.features, session.split.train_points[rows])
-    t = loss.targets(session.split.train_labels[rows])
-    block = max(OVERHEAD_POINTS, int(PART_WORK / model.params.size))
+    x, t, blocks = _check_rows(session, points)
 
     def part(lo: int, hi: int) -> Callable[[], float]:
-        return lambda: loss.value(model(x[lo:hi]), t[lo:hi]) * (hi - lo) / len(rows)
+        return lambda: loss.value(model(x[lo:hi]), t[lo:hi]) * (hi - lo) / len(x)
 
-    parts = [part(lo, min(lo + block, len(rows))) for lo in range(0, len(rows), block)]
-    return [*parts, lambda: regularizers.penalty(reg.kind, reg.rate, model.weights)]
+    return [*(part(lo, hi) for lo, hi in blocks), lambda: regularizers.penalty(reg.kind, reg.rate, model.weights)]
 
 
-def _on_points(session: Session, points: int) -> tuple[Callable[[], float], Callable[[], None]]:
-    """The training objective and its gradient (into model.grads) on an even spread of
-    ``points`` training points: Session.objective and full_gradient on fewer rows."""
-    rows = _spread(len(session.split.train_points), points)
+def _on_points(session: Session, points: int) -> tuple[Callable[[], tuple[float, Sides]], Callable[[], None]]:
+    """The training objective, with the sides of every kink it saw, and its gradient (into
+    model.grads) on an even spread of ``points`` training points: Session.objective and
+    full_gradient on fewer rows."""
     model, loss, reg = session.model, session.loss, session.config.regularization
-    x = feature_matrix(session.features, session.split.train_points[rows])
-    t = loss.targets(session.split.train_labels[rows])
-    parts = objective_parts(session, points)
+    x, t, blocks = _check_rows(session, points)
+
+    def evaluate() -> tuple[float, Sides]:
+        total = 0.0
+        hidden, margins = [], []
+        for lo, hi in blocks:
+            scores, sides = forward_with_sides(model, x[lo:hi])
+            total += loss.value(scores, t[lo:hi]) * (hi - lo) / len(x)
+            hidden.append(sides)
+            margins.append(loss.kink_sides(scores, t[lo:hi]))
+        total += regularizers.penalty(reg.kind, reg.rate, model.weights)
+        return total, (np.concatenate(hidden), np.concatenate(margins))
 
     def gradient() -> None:
         model.backward(loss.gradient(model(x), t))
         regularizers.add_gradient(reg.kind, reg.rate, model.weights, model.weight_grads)
 
-    return lambda: sum(part() for part in parts), gradient
+    return evaluate, gradient
 
 
 def collapse(session: Session, resolution: int = 50) -> dict[str, Any]:

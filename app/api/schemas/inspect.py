@@ -14,14 +14,22 @@ class GradRow(Wire):
     analytic: float = Field(description="Backpropagation's derivative.")
     numeric: float = Field(description="(J(θ + ε) − J(θ − ε)) / 2ε")
     relative_error: float = Field(description="|a − n| / max(|a| + |n|, row_floor)")
+    kink: str | None = Field(
+        None,
+        description="Why the two nudges need not agree with backpropagation: the kink (ReLU's at 0, the hinge's, "
+        "L1's at w = 0) they lie on both sides of; null when they lie on one side of every kink.",
+    )
 
 
 class GradLayer(Wire):
     layer: int
     parameters: int
     checked: int
-    relative_error: float = Field(description="||a − n|| / (||a|| + ||n||) over the checked parameters.")
-    max_row_error: float
+    relative_error: float = Field(
+        description="||a − n|| / (||a|| + ||n||) over the checked parameters, those across a kink left out."
+    )
+    max_row_error: float = Field(description="The worst single relative error, those across a kink left out.")
+    kinks: int = Field(0, description="Checked parameters whose nudges crossed a kink (rows with a kink).")
     rows: list[GradRow]
 
 

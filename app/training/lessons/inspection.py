@@ -11,11 +11,15 @@ LESSONS: tuple[Lesson, ...] = (
         "Checking gradients by finite differences",
         "Backpropagation's gradient can be checked: nudge one parameter by ε both ways and "
         "(J(θ + ε) − J(θ − ε)) / 2ε approximates its derivative. The table compares both, layer by layer, with "
-        "the relative error; below 1e-6 means they agree.",
+        "the relative error; below 1e-6 means they agree. Where the two nudges land on both sides of a kink "
+        "(ReLU's bend at 0, |w| at 0) there is no derivative to agree with: those parameters are listed apart.",
         [
-            "Press Check gradients before and after some training.",
-            "Try ReLU, L1 and L2, softmax outputs: the errors stay tiny.",
-            "Add layers: every layer is checked.",
+            "Press Check gradients before and after some training: every layer's relative error stays below 1e-6.",
+            "Switch to ReLU and press Check gradients: parameters whose nudge crosses ReLU's kink at 0 are listed "
+            "apart with the reason, and every layer's error stays below 1e-6.",
+            "Switch to L1, then train and check now and then: a weight L1 has pushed to within ε of 0 is listed "
+            "apart too, crossing |w|'s kink at 0.",
+            "Add a layer and check again: every layer is checked.",
         ],
         view="gradcheck",
         config={
