@@ -70,10 +70,19 @@ def surface(kind: Kind, x: Array, y: Array, b_axis: Array, w_axis: Array) -> Arr
     return grid
 
 
-def descend(kind: Kind, x: Array, y: Array, start: tuple[float, float], learning_rate: float, steps: int) -> Array:
+def descend(
+    kind: Kind,
+    x: Array,
+    y: Array,
+    start: tuple[float, float],
+    learning_rate: float,
+    steps: int,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> Array:
     """Full-batch gradient descent from ``start``: rows of (b, w, loss), the start included.
 
-    Stops early when the parameters stop being finite (a rate too large diverges).
+    Stops early when the parameters stop being finite (a rate too large diverges), or
+    at the first point outside ``bounds`` (b from, b to, w from, w to), which is kept.
     """
     b, w = start
     path = []
@@ -83,8 +92,34 @@ def descend(kind: Kind, x: Array, y: Array, start: tuple[float, float], learning
             if not np.isfinite([b, w, loss]).all():
                 break
             path.append((b, w, loss))
+            if bounds is not None and not (bounds[0] <= b <= bounds[1] and bounds[2] <= w <= bounds[3]):
+                break
             b, w = b - learning_rate * db, w - learning_rate * dw
     return np.array(path)
+
+
+def uphill_step(path: Array) -> int | None:
+    """The first step whose loss is above the start's (descent that climbs has diverged), or None."""
+    above = np.flatnonzero(path[1:, 2] > path[0, 2])
+    return int(above[0]) + 1 if above.size else None
+
+
+def turns(path: Array) -> int:
+    """How many steps turn back against the step before them (the path zig-zags)."""
+    moves = np.diff(path[:, :2], axis=0)
+    return int(np.count_nonzero(np.sum(moves[1:] * moves[:-1], axis=1) < 0))
+
+
+def stable_rate(kind: Kind, x: Array) -> float:
+    """2 / (the largest curvature of the loss over (b, w)).
+
+    Linear: the Hessian is 2 E[(1, x)(1, x)^T] everywhere, and descent converges exactly
+    for rates below this. Logistic: the Hessian is at most E[(1, x)(1, x)^T] / 4, so
+    below this rate every step goes downhill (and above it a step may not).
+    """
+    design = np.stack([np.ones_like(x), x], axis=1)
+    scale = 2.0 if kind == "linear" else 0.25
+    return float(2.0 / (scale * np.linalg.eigvalsh(design.T @ design / x.size)[-1]))
 
 
 def least_squares(x: Array, y: Array) -> tuple[float, float]:

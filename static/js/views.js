@@ -8,7 +8,7 @@ import { $, el } from "./helpers.js";
 
 // A view's module loads when its tab is first opened: the first page load stays small.
 const VIEWS = {
-  landscape: [() => import("./views/landscape.js").then((m) => m.LandscapeView), []],
+  landscape: [() => import("./views/landscape.js").then((m) => m.LandscapeView), ["config"]],
   gradcheck: [() => import("./views/gradcheck.js").then((m) => m.GradcheckView), []],
   health: [() => import("./views/health.js").then((m) => m.HealthView), []],
   collapse: [() => import("./views/collapse.js").then((m) => m.CollapseView), ["config", "patch", "featureLabels"]],

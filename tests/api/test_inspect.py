@@ -121,3 +121,15 @@ def test_landscape_validation(client: TestClient) -> None:
     assert client.post("/api/landscapes/cubic", json={}).status_code == 422
     body = client.post("/api/landscapes/logistic").json()
     assert len(body["loss"]) == 61 and body["minimum"] is None and len(body["points"]) == 100
+
+
+def test_landscape_says_where_descent_diverges_and_keeps_the_path_near_the_surface(client: TestClient) -> None:
+    calm = client.post("/api/landscapes/linear", json={"learning_rate": 0.1, "steps": 60}).json()
+    b, w, _ = calm["minimum"]
+    assert calm["path"][-1][:2] == pytest.approx([b, w], abs=1e-4)
+    assert calm["uphill_step"] is None and calm["turns"] == 0 and calm["stable_rate"] == pytest.approx(0.386, abs=5e-3)
+    wild = client.post("/api/landscapes/linear", json={"learning_rate": 1.0, "steps": 60}).json()
+    assert wild["uphill_step"] == 1 and len(wild["path"]) < 61
+    assert all(abs(p[0]) <= 18 and -17 <= p[1] <= 19 for p in wild["path"][:-1])
+    flung = client.post("/api/landscapes/logistic", json={"learning_rate": 100.0, "steps": 60}).json()
+    assert flung["uphill_step"] is not None

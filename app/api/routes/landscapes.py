@@ -31,7 +31,9 @@ def compute(kind: Literal["logistic", "linear"], body: LandscapeIn) -> dict[str,
     b_axis = np.linspace(b0, b1, body.resolution)
     w_axis = np.linspace(w0, w1, body.resolution)
     grid = landscape.surface(kind, x, y, b_axis, w_axis)
-    path = landscape.descend(kind, x, y, body.start, body.learning_rate, body.steps)
+    # Past a surface's width beyond its edges a path only runs off the plot: it stops there.
+    bounds = (2 * b0 - b1, 2 * b1 - b0, 2 * w0 - w1, 2 * w1 - w0)
+    path = landscape.descend(kind, x, y, body.start, body.learning_rate, body.steps, bounds)
     minimum = None
     if kind == "linear":
         b, w = landscape.least_squares(x, y)
@@ -42,6 +44,9 @@ def compute(kind: Literal["logistic", "linear"], body: LandscapeIn) -> dict[str,
         "w": w_axis.tolist(),
         "loss": grid.tolist(),
         "path": path.tolist(),
+        "uphill_step": landscape.uphill_step(path),
+        "turns": landscape.turns(path),
+        "stable_rate": landscape.stable_rate(kind, x),
         "minimum": minimum,
         "points": np.stack([x, y], axis=1).round(4).tolist(),
     }

@@ -32,6 +32,17 @@ class LandscapeOut(Wire):
     b: list[float]
     w: list[float]
     loss: list[list[float]] = Field(description="Rows follow w, columns b.")
-    path: list[tuple[float, float, float]] = Field(description="(b, w, loss) per step, the start first.")
+    path: list[tuple[float, float, float]] = Field(
+        description="(b, w, loss) per step, the start first; it ends early where it stops being finite or "
+        "where it leaves the surface by more than the surface's own width (that point included)."
+    )
+    uphill_step: int | None = Field(
+        None, description="The first step whose loss is above the start's: descent climbed, so it diverged."
+    )
+    turns: int = Field(0, description="Steps that turn back against the step before: the path zig-zags.")
+    stable_rate: float = Field(
+        description="2 / λmax, λmax the loss's largest curvature (linear) or a bound on it (logistic): descent "
+        "converges (linear) or goes downhill at every step (logistic) at rates below it."
+    )
     minimum: tuple[float, float, float] | None = Field(None, description="Linear only: the closed-form (b*, w*, L*).")
     points: list[tuple[float, float]] = Field(description="The 1-D data, (x, y).")

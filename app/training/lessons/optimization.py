@@ -30,13 +30,15 @@ LESSONS: tuple[Lesson, ...] = (
         5,
         "gradient-descent",
         "Gradient descent walks downhill",
-        "Gradient descent repeats θ := θ − α∇L. For a 1-D logistic regression o = sigmoid(b + wx) the loss is a "
-        "surface over (b, w), and the path below is what descent actually does on it. For linear regression "
-        "with squared error the surface is a bowl whose bottom has a closed form: the path walks to it.",
+        "Gradient descent repeats θ := θ − α∇L, with α the learning rate in the top bar. For a 1-D logistic "
+        "regression o = sigmoid(b + wx) the loss is a surface over (b, w), and the path below is what descent "
+        "actually does on it. For linear regression with squared error the surface is a bowl whose bottom has a "
+        "closed form, and its steepest curvature λmax sets the largest rate that still works: 2/λmax.",
         [
             "Click the surface to start descent somewhere else.",
-            "Raise the learning rate until the path zig-zags, then until it flies off.",
             "Switch to linear regression and watch the path reach the marked minimum.",
+            "Raise the learning rate until the path zig-zags, then until it flies off: the view says it diverged "
+            "and names the largest rate that works.",
         ],
         view="landscape",
         config={"dataset": {"name": "gaussian"}, "hidden_layers": [], "optimizer": {"learning_rate": 0.1}},

@@ -18,16 +18,19 @@ export class LandscapeView {
     this.start = [-4, -3];
     this.plot = el("div", { className: "plot", testid: "landscape-plot" });
     this.note = el("p", { className: "muted", testid: "landscape-note" });
-    this.rate = el("input", { type: "number", step: "any", min: "0", value: "0.5", testid: "landscape-rate", onchange: () => this.draw() });
+    this.verdict = el("p", { testid: "landscape-verdict" });
+    this.minimum = el("p", { testid: "landscape-minimum" });
+    // The top bar's learning rate is the only one: the view shows it and follows it.
+    this.rate = el("span", { testid: "landscape-rate" });
     this.steps = el("input", { type: "number", step: "1", min: "0", max: "5000", value: "60", testid: "landscape-steps", onchange: () => this.draw() });
     this.select = el(
       "select",
       { testid: "landscape-mode", onchange: () => ((this.mode = this.select.value), this.draw()) },
       Object.entries(MODES).map(([value, label]) => el("option", { value }, label)),
     );
-    this.oneD = el("span", { className: "row" }, el("label", {}, "learning rate ", this.rate), el("label", {}, "steps ", this.steps));
+    this.oneD = el("span", { className: "row" }, el("span", {}, "learning rate α = ", this.rate, " (the top bar's)"), el("label", {}, "steps ", this.steps));
     this.redraw = el("button", { type: "button", testid: "landscape-redraw", onclick: () => this.draw() }, "Redraw");
-    root.append(el("div", { className: "row" }, this.select, this.oneD, this.redraw), this.plot, this.note);
+    root.append(el("div", { className: "row" }, this.select, this.oneD, this.redraw), this.plot, this.verdict, this.minimum, this.note);
   }
 
   show() {
@@ -36,9 +39,19 @@ export class LandscapeView {
 
   hide() {}
 
+  follow() {
+    if (this.root.isConnected && this.mode !== "network" && this.learningRate() !== this.drawnRate) this.draw();
+  }
+
+  learningRate() {
+    return this.context.config().optimizer.learning_rate;
+  }
+
   async draw() {
     const Plotly = await plotlyReady();
     this.oneD.hidden = this.mode === "network";
+    this.verdict.replaceChildren();
+    this.minimum.replaceChildren();
     try {
       if (this.mode === "network") await this.drawSlice(Plotly);
       else await this.drawOneD(Plotly);
@@ -48,20 +61,21 @@ export class LandscapeView {
   }
 
   async drawOneD(Plotly) {
-    const body = await this.context.api.landscape(this.mode, {
-      learning_rate: Number(this.rate.value) || 0.5,
-      steps: Math.max(0, Math.min(5000, Number(this.steps.value) || 0)),
-      start: this.start,
-    });
+    const rate = this.learningRate();
+    this.rate.textContent = String(rate);
+    const steps = Math.max(0, Math.min(5000, Number(this.steps.value) || 0));
+    const body = await this.context.api.landscape(this.mode, { learning_rate: rate, steps, start: this.start });
+    this.drawnRate = rate;
     const traces = [
       { type: "contour", x: body.b, y: body.w, z: body.loss, colorscale: "Viridis", reversescale: true, ncontours: 28, contours: { coloring: "heatmap" }, colorbar: { thickness: 10, title: { text: "loss", side: "right" } }, hovertemplate: "b %{x:.2f}<br>w %{y:.2f}<br>loss %{z:.4f}<extra></extra>" },
       { type: "scatter", mode: "lines+markers", x: body.path.map((p) => p[0]), y: body.path.map((p) => p[1]), line: { color: "#fff", width: 2 }, marker: { size: 4, color: "#f59322" }, name: "descent", hovertemplate: "step %{pointNumber}<extra></extra>" },
     ];
     if (body.minimum) traces.push({ type: "scatter", mode: "markers", x: [body.minimum[0]], y: [body.minimum[1]], marker: { symbol: "star", size: 16, color: "#d62728", line: { color: "#fff", width: 1 } }, name: "closed-form minimum" });
+    // The axes stay on the surface: a path that runs off it is cut at the edge, never followed.
     const layout = {
       margin: { l: 40, r: 8, t: 8, b: 32 },
-      xaxis: { title: { text: "b (bias)", font: { size: 10 } } },
-      yaxis: { title: { text: "w (weight)", font: { size: 10 } } },
+      xaxis: { title: { text: "b (bias)", font: { size: 10 } }, range: [body.b[0], body.b[body.b.length - 1]], autorange: false },
+      yaxis: { title: { text: "w (weight)", font: { size: 10 } }, range: [body.w[0], body.w[body.w.length - 1]], autorange: false },
       showlegend: false,
       paper_bgcolor: "rgba(0,0,0,0)",
     };
@@ -74,12 +88,32 @@ export class LandscapeView {
         this.draw();
       });
     }
-    const end = body.path[body.path.length - 1];
-    const steps = body.path.length - 1;
-    let text = `Start (b, w) = (${formatNumber(this.start[0], 2)}, ${formatNumber(this.start[1], 2)}); after ${steps} steps the loss is ${formatNumber(end[2])}. Click the surface to start elsewhere.`;
-    if (steps < Number(this.steps.value)) text += " The path left the surface: this learning rate diverges.";
-    if (body.minimum) text += ` The minimum is at (${formatNumber(body.minimum[0], 3)}, ${formatNumber(body.minimum[1], 3)}), loss ${formatNumber(body.minimum[2])}.`;
-    this.note.textContent = text;
+    this.describe(body, rate, steps);
+  }
+
+  describe(body, rate, steps) {
+    const { path } = body;
+    const end = path[path.length - 1];
+    const taken = path.length - 1;
+    let text = `Start (b, w) = (${formatNumber(this.start[0], 2)}, ${formatNumber(this.start[1], 2)}); after ${taken} steps the loss is ${formatNumber(end[2])}.`;
+    if (taken < steps) text += ` The path left the surface at step ${taken}.`;
+    if (body.turns) text += ` The path zig-zags: ${body.turns} of its ${taken} steps turn back.`;
+    this.note.textContent = `${text} Click the surface to start elsewhere.`;
+    const bound = formatNumber(body.stable_rate, 3);
+    const linear = this.mode === "linear";
+    if (body.uphill_step !== null || taken < steps) {
+      const where = body.uphill_step !== null ? `the loss grew past its starting value ${formatNumber(path[0][2])} at step ${body.uphill_step}` : `the path left the surface at step ${taken}`;
+      const hint = linear ? `try a rate below 2/λmax = ${bound}` : `rates below 2/L = ${bound} (L bounds the curvature) always go downhill here`;
+      this.verdict.className = "bad";
+      this.verdict.textContent = `Diverged: ${where}; ${hint}.`;
+    } else {
+      this.verdict.className = "good";
+      this.verdict.textContent = linear ? `Converging: α = ${rate} is below 2/λmax = ${bound}.` : `Going downhill: the loss fell from ${formatNumber(path[0][2])} to ${formatNumber(end[2])}.`;
+    }
+    if (!body.minimum) return;
+    const [b, w, loss] = body.minimum;
+    const gap = Math.hypot(end[0] - b, end[1] - w);
+    this.minimum.textContent = `The marked minimum (b*, w*) = (${formatNumber(b, 3)}, ${formatNumber(w, 3)}), loss ${formatNumber(loss)}; the path ends ${formatNumber(gap, 3)} away from it.`;
   }
 
   async drawSlice(Plotly) {
