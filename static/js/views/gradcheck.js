@@ -14,7 +14,7 @@ export class GradcheckView {
     this.root = root;
     this.result = el("div", { testid: "gradcheck-result" });
     root.append(
-      el("p", {}, "Nudge each parameter θ by ε = 1e-5 both ways: (J(θ + ε) − J(θ − ε)) / 2ε should match backpropagation's derivative of the training loss (penalty included). Relative errors below 1e-6 mean they agree. Where the two nudges land on both sides of a kink (ReLU's at 0, the hinge's, L1's at w = 0) the difference averages two slopes: those rows are marked and left out of the verdict."),
+      el("p", {}, "Nudge each parameter θ by ε = 1e-5 both ways: (J(θ + ε) − J(θ − ε)) / 2ε should match backpropagation's derivative of the training loss (penalty included); relative errors below 1e-6 mean they agree. Nudges on both sides of a kink (ReLU's at 0, the hinge's, L1's at w = 0) average two slopes: those rows are marked apart and left out of the verdict."),
       el("div", { className: "row" }, el("button", { type: "button", testid: "run-gradcheck", onclick: () => this.run() }, "Check gradients now")),
       this.result,
     );

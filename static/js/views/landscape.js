@@ -30,7 +30,7 @@ export class LandscapeView {
     );
     this.oneD = el("span", { className: "row" }, el("span", {}, "learning rate α = ", this.rate, " (the top bar's)"), el("label", {}, "steps ", this.steps));
     this.redraw = el("button", { type: "button", testid: "landscape-redraw", onclick: () => this.draw() }, "Redraw");
-    root.append(el("div", { className: "row" }, this.select, this.oneD, this.redraw), this.plot, this.verdict, this.minimum, this.note);
+    root.append(el("div", { className: "row" }, this.select, this.oneD, this.redraw), this.verdict, this.plot, this.minimum, this.note);
   }
 
   show() {
@@ -62,7 +62,6 @@ export class LandscapeView {
 
   async drawOneD(Plotly) {
     const rate = this.learningRate();
-    this.rate.textContent = String(rate);
     const steps = Math.max(0, Math.min(5000, Number(this.steps.value) || 0));
     const body = await this.context.api.landscape(this.mode, { learning_rate: rate, steps, start: this.start });
     this.drawnRate = rate;
@@ -92,6 +91,7 @@ export class LandscapeView {
   }
 
   describe(body, rate, steps) {
+    this.rate.textContent = String(rate);
     const { path } = body;
     const end = path[path.length - 1];
     const taken = path.length - 1;
