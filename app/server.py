@@ -203,6 +203,7 @@ def create_app(
             prefix,
             budget=settings.max_memory_mb * MB,
             per_client=settings.max_sessions_per_client,
+            client_budget=settings.max_memory_per_client_mb * MB,
         )
         if isinstance(host, ShardedHost):
             host.on_lost = store.forget

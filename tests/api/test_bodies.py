@@ -75,7 +75,9 @@ def test_a_large_body_that_is_not_json_gets_fastapis_answer(client: TestClient, 
     text = '{"points": [' + "[1, 2]," * 5000 + "}"
     response = client.post(f"/api/sessions/{sid}/predict", content=text, headers={"content-type": "application/json"})
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"loc": ["body", len(text) - 1], "msg": "JSON decode error", "type": "json_invalid"}]
+    assert response.json()["detail"] == [
+        {"loc": ["body", len(text) - 1], "msg": "JSON decode error", "type": "json_invalid"}
+    ]
 
 
 def test_a_large_import_is_validated_off_the_loop(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
