@@ -71,6 +71,24 @@ def test_a_small_body_stays_on_the_loop(client: TestClient, sid: str, monkeypatc
     assert seen == []
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"points": [[FAR, 1.0], [1.0, "1"], [True, 2.0], [1.0]] * 3000},
+        {"points": [[1.0, 2.0]] * 4000, "extra": 1},
+        {"points": [[1.0, 2.0]] * 20_000},
+        [[1.0, 2.0]] * 4000,
+    ],
+)
+def test_answers_are_fastapis_own(client: TestClient, sid: str, monkeypatch: pytest.MonkeyPatch, body: Any) -> None:
+    path = f"/api/sessions/{sid}/predict"
+    off_loop = client.post(path, json=body)
+    monkeypatch.setattr(bodies, "OFF_LOOP_BYTES", 10**9)
+    on_loop = client.post(path, json=body)
+    assert off_loop.status_code == on_loop.status_code == 422
+    assert off_loop.json() == on_loop.json()
+
+
 def test_a_large_body_that_is_not_json_gets_fastapis_answer(client: TestClient, sid: str) -> None:
     text = '{"points": [' + "[1, 2]," * 5000 + "}"
     response = client.post(f"/api/sessions/{sid}/predict", content=text, headers={"content-type": "application/json"})
