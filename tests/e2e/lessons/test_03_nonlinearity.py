@@ -25,7 +25,7 @@ def test_play_each_hidden_unit_draws_a_line_the_output_combines_them(page: Any, 
     open_lesson(page, server, "nonlinearity")
     play_until(page, SOLVED)
     output = boundary_image(page)
-    maps = set()
+    maps: set[str] = set()
     for unit in page.locator(".node.hidden").all():
         unit.hover()
         page.wait_for_function(f"() => ![{output!r}, ...{sorted(maps)!r}].includes(window.playground.boundary.source)")
