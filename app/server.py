@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -203,11 +204,13 @@ def create_app(
             prefix,
             budget=settings.max_memory_mb * MB,
             per_client=settings.max_sessions_per_client,
+            client_budget=settings.max_memory_per_client_mb * MB,
         )
         if isinstance(host, ShardedHost):
             host.on_lost = store.forget
         app.state.saves = RateLimit(settings.max_saves_per_minute, 60.0, clock)
         app.state.landscape_turns = asyncio.Semaphore(1)
+        app.state.body_turns = anyio.CapacityLimiter(1)  # app/api/bodies.py: large bodies parse one at a time
         # Read (and compress) plotly.js in the background: health answers at once.
         app.state.plotly = asyncio.create_task(asyncio.to_thread(shared_plotly))
         sweeper = asyncio.create_task(_sweep_forever(app.state.store, settings.sweep_interval))

@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     max_sessions_per_client: int = Field(
         60, ge=1, description="live sessions one client address may hold (a class behind one school NAT shares one)"
     )
+    max_memory_per_client_mb: int = Field(
+        100,
+        ge=1,
+        description="the share of MAX_MEMORY_MB one client address may hold, in MB: a class of 50 default sessions "
+        "behind one school NAT fits, two of the largest config do too, a third answers 429",
+    )
     trusted_proxies: Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)] = Field(
         default_factory=list,
         description="addresses of reverse proxies (comma-separated) whose X-Forwarded-For names the client",

@@ -1,10 +1,11 @@
 """SessionStore: which sessions exist, how many may, and when they expire.
 
 Ids come from ``secrets`` (128 bits) and act as bearer capabilities. The
-store admits sessions against three limits: a count, a memory budget (each
-session by its estimated size, app/serving/footprint.py) and a count per
-client address. One more raises CapacityError, which the API turns into 429
-with Retry-After: the time until enough idle sessions expire, or the TTL when
+store admits sessions against four limits: a count, a memory budget (each
+session by its estimated size, app/serving/footprint.py), and per client
+address a count and a share of that memory, so that one client cannot fill
+it. One more raises CapacityError, which the API turns into 429 with
+Retry-After: the time until enough idle sessions expire, or the TTL when
 every session that would have to go is being watched. Sessions idle for longer
 than the TTL are forgotten; a session counts as used while any socket watches
 it and whenever a request names it. The sessions themselves live in a Host.
@@ -45,6 +46,18 @@ class Held:
     size: int
 
 
+@dataclass(frozen=True)
+class Budget:
+    """How a memory budget is named in refusals."""
+
+    whole: str
+    in_use: str
+
+
+SERVER_BUDGET = Budget("the server's memory budget", "the memory for sessions is in use")
+CLIENT_BUDGET = Budget("one address's share of the memory", "your address's share of the memory for sessions is in use")
+
+
 def _one(held: Held) -> int:
     return 1
 
@@ -63,12 +76,14 @@ class SessionStore:
         prefix: str = "",
         budget: int | None = None,
         per_client: int | None = None,
+        client_budget: int | None = None,
     ) -> None:
         self.host = host
         self.prefix = prefix  # in front of every session id and watch token
         self.capacity = capacity
         self.budget = budget  # bytes of estimated session size; None: no limit
         self.per_client = per_client  # live sessions one client address may hold; None: no limit
+        self.client_budget = client_budget  # bytes of estimated size one client address may hold; None: no limit
         self.ttl = ttl
         self.clock = clock
         self._held: dict[str, Held] = {}
@@ -90,21 +105,31 @@ class SessionStore:
         """Why one more session of ``size`` bytes for ``client`` would not fit, if it would not."""
         if len(self._held) >= self.capacity:
             return self._full("the server holds its maximum number of sessions", self._held, _one, 1)
-        used = self.used
-        if self.budget is not None and used + size > self.budget:
-            if size > self.budget:
-                raise FieldError(
-                    ("body",),
-                    f"a session this size needs about {size / MB:.0f} MB, more than the server's memory "
-                    f"budget of {self.budget / MB:.0f} MB: use fewer points or smaller layers",
-                )
-            why = f"the memory for sessions is in use ({used / MB:.0f} of {self.budget / MB:.0f} MB)"
-            return self._full(why, self._held, _size, used + size - self.budget)
+        if self.budget is not None:
+            refused = self._over_budget(self._held, size, self.budget, SERVER_BUDGET)
+            if refused is not None:
+                return refused
         mine = {sid: h for sid, h in self._held.items() if h.client == client}
         if self.per_client is not None and len(mine) >= self.per_client:
             why = f"your address holds {len(mine)} live sessions, the most one address may: delete one"
             return self._full(why, mine, _one, 1)
+        if self.client_budget is not None:
+            return self._over_budget(mine, size, self.client_budget, CLIENT_BUDGET)
         return None
+
+    def _over_budget(self, among: dict[str, Held], size: int, budget: int, names: Budget) -> CapacityError | None:
+        """Refused when the sessions ``among`` and one more of ``size`` bytes would exceed ``budget``."""
+        used = sum(h.size for h in among.values())
+        if used + size <= budget:
+            return None
+        if size > budget:
+            raise FieldError(
+                ("body",),
+                f"a session this size needs about {size / MB:.0f} MB, more than {names.whole} "
+                f"of {budget / MB:.0f} MB: use fewer points or smaller layers",
+            )
+        why = f"{names.in_use} ({used / MB:.0f} of {budget / MB:.0f} MB)"
+        return self._full(why, among, _size, used + size - budget)
 
     def _full(self, why: str, among: dict[str, Held], weight: Callable[[Held], int], need: int) -> CapacityError:
         """Refused until idle sessions ``among`` free ``need`` (each weighing ``weight``) by expiring.

@@ -73,7 +73,11 @@ def fuzzed_app(name: str) -> tuple[Path, FastAPI]:
     # One client sends everything: per-client caps that depend on the clock would make the
     # answers (and so the scenarios built on them) differ from run to run.
     settings = Settings(
-        db=db_dir / "runs.sqlite3", sweep_interval=3600, max_saves_per_minute=1_000_000, max_sessions_per_client=200
+        db=db_dir / "runs.sqlite3",
+        sweep_interval=3600,
+        max_saves_per_minute=1_000_000,
+        max_sessions_per_client=200,
+        max_memory_per_client_mb=100_000,
     )
     return db_dir, create_app(settings)
 

@@ -59,7 +59,11 @@ def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
     folder = tmp_path_factory.mktemp("e2e")
     # Sessions in two worker processes, as the server runs by default on a multi-core machine.
     # Every page of the run comes from this one address, and each holds a session for the session TTL.
-    env = {"NEURAL_PLAYGROUND_WORKERS": "2", "NEURAL_PLAYGROUND_MAX_SESSIONS_PER_CLIENT": "100000"}
+    env = {
+        "NEURAL_PLAYGROUND_WORKERS": "2",
+        "NEURAL_PLAYGROUND_MAX_SESSIONS_PER_CLIENT": "100000",
+        "NEURAL_PLAYGROUND_MAX_MEMORY_PER_CLIENT_MB": "100000",
+    }
     server = ServerProcess(folder / "runs.sqlite3", folder / "server.log", env=env)
     try:
         server.start()

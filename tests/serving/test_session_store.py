@@ -6,10 +6,11 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from app.serving.footprint import session_bytes
+from app.serving.footprint import MB, session_bytes
 from app.serving.host import SessionHost
 from app.serving.protocol import SessionNotFound
 from app.serving.session_store import CapacityError, SessionStore, WatchNotFound
+from app.settings import Settings
 from app.training.config import Config
 from app.training.errors import FieldError
 from tests import loops
@@ -18,6 +19,10 @@ from tests.api.conftest import FakeClock
 CONFIG = Config.model_validate({"dataset": {"name": "xor", "samples": 100}, "hidden_layers": [2]})
 BIG = Config.model_validate({"dataset": {"name": "circle", "samples": 5000}, "hidden_layers": [64] * 4})
 TTL = 100.0
+ALL_FEATURES = ["x1", "x2", "x1_squared", "x2_squared", "x1_times_x2", "sin_x1", "sin_x2"]
+LARGEST = Config.model_validate(
+    {"dataset": {"name": "spiral", "samples": 5000, "classes": 6}, "features": ALL_FEATURES, "hidden_layers": [64] * 8}
+)
 
 Stored = Callable[[Callable[[SessionStore, FakeClock], Awaitable[None]]], None]
 
@@ -137,13 +142,24 @@ def test_watched_sessions_never_expire(stored: Stored) -> None:
 
 
 def on_store(
-    test: Callable[[SessionStore, FakeClock], Awaitable[None]], budget: int | None = None, per_client: int | None = None
+    test: Callable[[SessionStore, FakeClock], Awaitable[None]],
+    budget: int | None = None,
+    per_client: int | None = None,
+    client_budget: int | None = None,
 ) -> None:
     async def main() -> None:
         clock = FakeClock()
         host = SessionHost(compute_threads=1)
         try:
-            store = SessionStore(host, capacity=100, ttl=TTL, clock=clock, budget=budget, per_client=per_client)
+            store = SessionStore(
+                host,
+                capacity=100,
+                ttl=TTL,
+                clock=clock,
+                budget=budget,
+                per_client=per_client,
+                client_budget=client_budget,
+            )
             await test(store, clock)
         finally:
             await host.close()
@@ -193,6 +209,39 @@ def test_each_client_address_has_its_own_cap() -> None:
         await store.create(CONFIG, "10.0.0.1")
 
     on_store(test, per_client=2)
+
+
+def test_each_client_address_has_its_share_of_the_memory() -> None:
+    small, big = session_bytes(CONFIG), session_bytes(BIG)
+
+    async def test(store: SessionStore, clock: FakeClock) -> None:
+        first = (await store.create(BIG, "10.0.0.1"))["id"]
+        clock.advance(10)
+        await store.create(BIG, "10.0.0.1")
+        with pytest.raises(CapacityError) as refused:
+            await store.create(BIG, "10.0.0.1")
+        assert refused.value.retry_after == TTL - 10 and "your address's share of the memory" in str(refused.value)
+        await store.create(BIG, "10.0.0.2")  # another address is not held back
+        await store.create(CONFIG, "10.0.0.1")  # a small one still fits in the share
+        await store.delete(first)
+        await store.create(BIG, "10.0.0.1")
+
+    on_store(test, client_budget=2 * big + small)
+
+
+def test_a_class_of_default_sessions_fits_one_address_share() -> None:
+    share = Settings().max_memory_per_client_mb * MB
+    assert 50 * session_bytes(Config()) <= share
+    assert 2 * session_bytes(LARGEST) <= share < 3 * session_bytes(LARGEST)
+
+
+def test_a_session_larger_than_an_address_share_is_a_field_error() -> None:
+    async def test(store: SessionStore, clock: FakeClock) -> None:
+        with pytest.raises(FieldError, match="one address's share"):
+            await store.create(BIG, "10.0.0.1")
+        assert len(store) == 0
+
+    on_store(test, client_budget=session_bytes(BIG) - 1)
 
 
 def test_when_every_session_is_watched_retry_after_says_none_expires_soon() -> None:

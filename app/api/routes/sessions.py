@@ -8,7 +8,9 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
+from app.api.bodies import OffLoopBody
 from app.api.clients import ClientDep
 from app.api.deps import SESSION_NOT_FOUND, HostDep, Responses, SessionId, SettingsDep, StoreDep
 from app.api.schemas import (
@@ -35,7 +37,7 @@ from app.training.config import Config
 from app.training.errors import FieldError, PayloadTooLarge
 from app.training.uploads import TooLarge, parse_points_csv
 
-router = APIRouter(prefix="/api/sessions", tags=["sessions"])
+router = APIRouter(prefix="/api/sessions", tags=["sessions"], route_class=OffLoopBody)
 
 NOT_FOUND = SESSION_NOT_FOUND
 CLIENT_GONE = 499  # nginx's code for a request whose client left: no one reads the response
@@ -55,7 +57,7 @@ async def create_session(
 @router.post("/import", response_model=SessionOut, status_code=status.HTTP_201_CREATED, responses=FULL)
 async def import_session(store: StoreDep, client: ClientDep, document: ModelDocument) -> dict[str, Any]:
     """A new session with exactly the document's weights (an export, or a saved run)."""
-    return await store.create_from_document(document.model_dump(), client)
+    return await store.create_from_document(await run_in_threadpool(document.model_dump), client)
 
 
 @router.get("/{session_id}", response_model=SessionOut, responses=NOT_FOUND)
@@ -154,12 +156,9 @@ async def put_data(session_id: SessionId, host: HostDep, settings: SettingsDep, 
         raw = await _uploaded_file(request, raw)
         kind = "text/csv"
     if kind in ("application/json", ""):
-        points, labels = _json_points(raw, settings.max_upload_rows)
+        points, labels = await run_in_threadpool(_json_points, raw, settings.max_upload_rows)
     elif kind in ("text/csv", "text/plain", "application/vnd.ms-excel"):
-        try:
-            points, labels = parse_points_csv(_text(raw), settings.max_upload_rows)
-        except TooLarge as exc:
-            raise PayloadTooLarge(str(exc)) from None
+        points, labels = await run_in_threadpool(_csv_points, raw, settings.max_upload_rows)
     else:
         raise FieldError(("header", "content-type"), "send application/json, text/csv or multipart/form-data")
     view, _ = await host.patch(session_id, {"dataset": {"name": "custom", "points": points, "labels": labels}})
@@ -194,6 +193,13 @@ def _text(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FieldError(("body",), "the CSV must be UTF-8 text") from None
+
+
+def _csv_points(raw: bytes, max_rows: int) -> tuple[list[list[float]], list[int]]:
+    try:
+        return parse_points_csv(_text(raw), max_rows)
+    except TooLarge as exc:
+        raise PayloadTooLarge(str(exc)) from None
 
 
 def _json_points(raw: bytes, max_rows: int) -> tuple[list[list[float]], list[int]]:

@@ -38,7 +38,7 @@ LESSONS: tuple[Lesson, ...] = (
         [
             "Look at the per-layer gradient norms: the first layers get far less than the last.",
             "Switch the activation to ReLU and compare the norms.",
-            "With ReLU, raise the learning rate and watch the share of dead units.",
+            "With ReLU, raise the learning rate to 1, press Reset and then Play: the share of dead units grows.",
         ],
         view="health",
         config={

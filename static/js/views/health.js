@@ -62,7 +62,9 @@ export class HealthView {
     Plotly.react(this.norms, traces, layout, { displayModeBar: false, responsive: true });
     const first = health.layers[0].weight_grad_norm;
     const last = health.layers[count - 1].weight_grad_norm;
-    this.note.textContent = count > 1 && first > 0 ? `Now the output layer's gradient is ${(last / first).toPrecision(3)}× the first layer's.` : "";
+    if (count < 2) this.note.textContent = "";
+    else if (first === 0) this.note.textContent = "The first layer's gradient is exactly 0: gradient descent cannot change its weights.";
+    else this.note.textContent = `Now the output layer's gradient is ${(last / first).toPrecision(3)}× the first layer's.`;
     const hidden = health.layers.slice(0, -1);
     const share = hidden.map((l) => (l.dead ?? l.saturated ?? 0) * 100);
     const kind = health.activation === "relu" ? "dead" : ["sigmoid", "tanh"].includes(health.activation) ? "saturated" : null;
