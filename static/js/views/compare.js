@@ -8,6 +8,7 @@ import { el, formatNumber, formatPercent, mergeDeep } from "../helpers.js";
 import { BATCH_SIZES, LEARNING_RATES, names } from "../options.js";
 import { plotlyReady } from "../plotly.js";
 import { StreamTransport } from "../transport.js";
+import { addRows, drawCompareCurves, lossNote, noSeries } from "./compare_curves.js";
 
 // The settings the second run may change, each with the values it offers.
 const FIELDS = {
@@ -18,6 +19,11 @@ const FIELDS = {
   batch_size: () => BATCH_SIZES,
   "regularization.kind": (options) => names(options.regularization),
   init: (options) => names(options.inits),
+};
+
+// Values a field offers only on some data, with why not: given the value and the first run's config.
+const NOT_HERE = {
+  loss: (value, config) => (value === "hinge" && config.dataset.classes !== 2 ? "Hinge loss needs two classes: set Classes to 2 (or pick a two-class dataset) to offer it." : ""),
 };
 
 // A penalty kind needs a rate to mean anything: L1 at rate 0 is no penalty at all.
@@ -34,8 +40,6 @@ function flatten(changes, prefix = "") {
   return Object.entries(changes).flatMap(([k, v]) => (v && typeof v === "object" && !Array.isArray(v) ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]));
 }
 
-const noSeries = () => ({ x: [], train: [], test: [] });
-
 function nest(path, value) {
   return path.split(".").reduceRight((inner, key) => ({ [key]: inner }), value);
 }
@@ -46,8 +50,10 @@ export class CompareView {
     this.root = root;
     this.changes = context.changes || { optimizer: { name: "adam" } };
     this.sessionId = null;
-    this.field = el("select", { testid: "compare-field", onchange: () => this.fillValues() }, Object.keys(FIELDS).map((k) => el("option", { value: k }, k.replace(".", " "))));
+    this.field = el("select", { testid: "compare-field", onchange: () => this.fillValues("") }, Object.keys(FIELDS).map((k) => el("option", { value: k }, k.replace(".", " "))));
     this.value = el("select", { testid: "compare-value" });
+    this.hint = el("p", { testid: "compare-hint", className: "muted", hidden: true });
+    this.note = el("p", { testid: "compare-note", className: "note", hidden: true });
     this.apply = el("button", { type: "button", testid: "compare-apply", onclick: () => this.setChange() }, "Set");
     this.summary = el("p", { testid: "compare-summary" });
     this.metrics = el("p", { testid: "compare-metrics", className: "muted" });
@@ -55,8 +61,9 @@ export class CompareView {
     this.curves = el("div", { className: "plot short", testid: "compare-curves" });
     root.append(
       el("div", { className: "row" }, el("span", {}, "Comparison run: this run with"), this.field, this.value, this.apply),
+      this.hint,
       this.summary,
-      el("div", { className: "compare-grid" }, this.mini, el("div", {}, this.metrics, this.curves)),
+      el("div", { className: "compare-grid" }, this.mini, el("div", {}, this.metrics, this.note, this.curves)),
     );
     const [first] = flatten(this.changes);
     if (first && first[0] in FIELDS) this.field.value = first[0];
@@ -65,10 +72,17 @@ export class CompareView {
     this.series = { a: noSeries(), b: noSeries() };
   }
 
-  fillValues(selected) {
-    const values = FIELDS[this.field.value](this.context.options);
-    this.value.replaceChildren(...values.map((v) => el("option", { value: String(v) }, String(v))));
-    if (selected !== undefined) this.value.value = String(selected);
+  // The field's values that apply to the first run's data; the hint says why any are left out.
+  fillValues(selected = this.value.value) {
+    const field = this.field.value;
+    const config = this.context.config();
+    const why = (v) => NOT_HERE[field]?.(v, config) || "";
+    const values = FIELDS[field](this.context.options);
+    this.value.replaceChildren(...values.filter((v) => !why(v)).map((v) => el("option", { value: String(v) }, String(v))));
+    if (selected !== undefined && selected !== "" && values.map(String).includes(String(selected)) && !why(selected)) this.value.value = String(selected);
+    const hints = [...new Set(values.map(why).filter(Boolean))];
+    this.hint.textContent = hints.join(" ");
+    this.hint.hidden = !hints.length;
   }
 
   get config() {
@@ -133,6 +147,7 @@ export class CompareView {
       this.boundary.setPoints(this.data, { palette: this.context.look().palette });
       this.series.b = noSeries();
       this.describe();
+      this.fillValues();
       return true;
     } catch (err) {
       this.summary.textContent = err.message;
@@ -157,13 +172,7 @@ export class CompareView {
   record(which, frame) {
     const series = this.series[which];
     if (frame.state.epoch < (series.x[series.x.length - 1] ?? -1)) this.series[which] = noSeries();
-    for (const r of frame.history_tail) {
-      const s = this.series[which];
-      if (s.x.length && r.epoch <= s.x[s.x.length - 1]) continue;
-      s.x.push(r.epoch);
-      s.train.push(r.train_loss);
-      s.test.push(r.test_loss);
-    }
+    addRows(this.series[which], frame.history_tail);
     this.scheduleDraw();
   }
 
@@ -179,15 +188,10 @@ export class CompareView {
   drawCurves() {
     const Plotly = window.Plotly;
     if (!Plotly || !this.root.isConnected) return;
-    const { a, b } = this.series;
-    // Fresh arrays each time: Plotly.react redraws only the data it sees change.
-    const line = (s, key, name, color, dash) => ({ x: [...s.x], y: [...s[key]], name, mode: "lines", line: { color, dash, width: 1.6 } });
-    Plotly.react(
-      this.curves,
-      [line(a, "train", "this run, train", "#2c3035", "solid"), line(a, "test", "this run, test", "#2c3035", "dot"), line(b, "train", "comparison, train", "#f59322", "solid"), line(b, "test", "comparison, test", "#f59322", "dot")],
-      { margin: { l: 38, r: 8, t: 8, b: 24 }, yaxis: { title: { text: "loss", font: { size: 10 } } }, legend: { font: { size: 9 } }, paper_bgcolor: "rgba(0,0,0,0)" },
-      { displayModeBar: false, responsive: true },
-    );
+    const losses = [this.context.config().loss, this.config.loss];
+    this.note.textContent = lossNote(losses);
+    this.note.hidden = !this.note.textContent;
+    drawCompareCurves(Plotly, this.curves, this.series, losses);
   }
 
   // The page's play, pause, step and reset drive this run too.
