@@ -63,7 +63,8 @@ export class CompareView {
       el("div", { className: "row" }, el("span", {}, "Comparison run: this run with"), this.field, this.value, this.apply),
       this.hint,
       this.summary,
-      el("div", { className: "compare-grid" }, this.mini, el("div", {}, this.metrics, this.note, this.curves)),
+      this.note,
+      el("div", { className: "compare-grid" }, this.mini, el("div", {}, this.metrics, this.curves)),
     );
     const [first] = flatten(this.changes);
     if (first && first[0] in FIELDS) this.field.value = first[0];

@@ -18,7 +18,8 @@ def test_train_the_spiral_then_five_classes(page: Any, server: str) -> None:
     # The class count is in view beside the lesson, without opening anything first.
     set_number(page, "classes", 5)
     page.wait_for_function(f'() => document.querySelectorAll("{sel("network")} .node.output").length === 5')
-    assert len(set(page.evaluate("() => window.playground.data.train.labels"))) == 5
+    # The spiral grows five arms: the points come in five classes.
+    page.wait_for_function("() => new Set(window.playground.data.train.labels).size === 5")
     assert page.locator(f"{sel('draw-classes')} button").count() == 5
 
 
