@@ -75,7 +75,7 @@ export class NetworkDiagram {
   unitName(column, unit) {
     const last = this.columns.length - 1;
     if (column === 0) return `input ${this.labels[this.features[unit]] || this.features[unit]}`;
-    if (column === last) return this.columns[last] > 1 ? `output ${unit + 1}` : "output";
+    if (column === last) return this.columns[last] > 1 ? `output for class ${unit}` : "output";
     return `hidden layer ${column}, unit ${unit + 1}`;
   }
 
