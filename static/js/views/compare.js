@@ -101,7 +101,7 @@ export class CompareView {
   hide() {}
 
   describe() {
-    const text = flatten(this.changes).map(([k, v]) => `${k.replace(".", " ")} = ${v}`).join(", ");
+    const text = flatten(this.changes).map(([k, v]) => `${k.replace(".", " ")} = ${v}`).join(", ") || "nothing changed";
     this.summary.textContent = `The big view shows this run. The comparison run, here in the Compare panel, has the same data and seed with ${text}. Play, pause, step and reset drive both.`;
   }
 
@@ -141,6 +141,7 @@ export class CompareView {
   // The first run's config changed (or the change did): rebuild the second to match. True when it did.
   async follow() {
     if (!this.sessionId) return false;
+    const dropped = this.dropInapplicable();
     try {
       await this.context.api.patch(this.sessionId, this.config);
       await this.context.api.reset(this.sessionId);
@@ -149,11 +150,28 @@ export class CompareView {
       this.series.b = noSeries();
       this.describe();
       this.fillValues();
+      if (dropped) {
+        this.hint.textContent = dropped;
+        this.hint.hidden = false;
+      }
       return true;
     } catch (err) {
       this.summary.textContent = err.message;
       return false;
     }
+  }
+
+  // A change the first run's data now rules out (hinge once there are three classes) goes,
+  // so the comparison run keeps running; what it says is why, or "" when nothing went.
+  dropInapplicable() {
+    const config = this.context.config();
+    const why = ([field, value]) => NOT_HERE[field]?.(value, config) || "";
+    const gone = flatten(this.changes).filter(why);
+    if (!gone.length) return "";
+    this.changes = flatten(this.changes)
+      .filter((change) => !why(change))
+      .reduce((changes, [field, value]) => mergeDeep(changes, nest(field, value)), {});
+    return gone.map((change) => `${why(change)} The comparison run now uses this run's ${change[0]}.`).join(" ");
   }
 
   onOwnFrame(frame) {
