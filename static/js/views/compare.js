@@ -76,14 +76,18 @@ export class CompareView {
   // The field's values that apply to the first run's data; the hint says why any are left out.
   fillValues(selected = this.value.value) {
     const field = this.field.value;
-    const config = this.context.config();
-    const why = (v) => NOT_HERE[field]?.(v, config) || "";
-    const values = FIELDS[field](this.context.options);
-    this.value.replaceChildren(...values.filter((v) => !why(v)).map((v) => el("option", { value: String(v) }, String(v))));
-    if (selected !== undefined && selected !== "" && values.map(String).includes(String(selected)) && !why(selected)) this.value.value = String(selected);
-    const hints = [...new Set(values.map(why).filter(Boolean))];
+    const values = FIELDS[field](this.context.options).map(String);
+    const offered = values.filter((v) => !this.notHere(field, v));
+    this.value.replaceChildren(...offered.map((v) => el("option", { value: v }, v)));
+    if (offered.includes(String(selected))) this.value.value = String(selected);
+    const hints = [...new Set(values.map((v) => this.notHere(field, v)).filter(Boolean))];
     this.hint.textContent = hints.join(" ");
     this.hint.hidden = !hints.length;
+  }
+
+  // Why a field's value does not apply to the first run's data now, or "" when it does.
+  notHere(field, value) {
+    return NOT_HERE[field]?.(value, this.context.config()) || "";
   }
 
   get config() {
@@ -164,14 +168,12 @@ export class CompareView {
   // A change the first run's data now rules out (hinge once there are three classes) goes,
   // so the comparison run keeps running; what it says is why, or "" when nothing went.
   dropInapplicable() {
-    const config = this.context.config();
-    const why = ([field, value]) => NOT_HERE[field]?.(value, config) || "";
-    const gone = flatten(this.changes).filter(why);
+    const gone = flatten(this.changes).filter(([field, value]) => this.notHere(field, value));
     if (!gone.length) return "";
     this.changes = flatten(this.changes)
-      .filter((change) => !why(change))
+      .filter(([field, value]) => !this.notHere(field, value))
       .reduce((changes, [field, value]) => mergeDeep(changes, nest(field, value)), {});
-    return gone.map((change) => `${why(change)} The comparison run now uses this run's ${change[0]}.`).join(" ");
+    return gone.map(([field, value]) => `${this.notHere(field, value)} The comparison run now uses this run's ${field}.`).join(" ");
   }
 
   onOwnFrame(frame) {
