@@ -6,6 +6,7 @@ import { api } from "./api.js";
 import { boundaryPixels, featurePixels, paintCanvas } from "./colors.js";
 import { decodeMap, decodeNeurons } from "./frames.js";
 import { $, formatNumber, formatPercent } from "./helpers.js";
+import { classPixels } from "./network.js";
 
 export function tooltip(text, event) {
   const tip = $("tooltip");
@@ -82,8 +83,10 @@ export class Display {
     this.drawn = frame;
     const map = decodeMap(frame.boundary);
     this.outputPixels = { pixels: boundaryPixels(map, this.look()), resolution: map.resolution };
+    this.outputMap = map;
     if (!this.hovered) this.drawOutput();
     else if (this.hovered.kind === "hidden") this.refreshHovered();
+    else if (this.hovered.kind === "output") this.drawClass();
     this.network.update(frame.weights.layers, decodeNeurons(frame.neurons), map);
     $("boundary").dataset.version = String(frame.version);
   }
@@ -137,6 +140,7 @@ export class Display {
     this.scrubbing = false;
     this.rewound = null;
     this.hovered = null;
+    this.label(null);
     this.redraw();
   }
 
@@ -170,16 +174,35 @@ export class Display {
     this.curves.setBest(useful ? best : null);
   }
 
-  // ---- hovering the diagram: an input's or hidden unit's map replaces the output for a while
+  // ---- hovering the diagram: an input's, hidden unit's or output's map replaces the output for a while
 
   hoverNode(node) {
     this.hovered = node;
+    this.label(this.nodeLabel(node));
     if (node.kind === "input") {
       this.boundary.drawPixels(featurePixels(node.feature, 100, this.controls.view.palette), 100);
       tooltip(null);
     } else if (node.kind === "hidden" && this.run.id) {
       this.refreshHovered(true);
+    } else if (node.kind === "output") {
+      this.drawClass();
     }
+  }
+
+  // What the big view shows while a unit is hovered, as its caption says it.
+  nodeLabel(node) {
+    if (node.kind !== "output") return this.network.unitName(node.column, node.unit);
+    const classes = this.run.config.dataset.classes;
+    if (classes === null) return "The network's output";
+    return `P(class ${classes > 2 ? node.unit : 1})`;
+  }
+
+  // A hovered output unit: its class's probability over the plane (two classes: the output itself).
+  drawClass() {
+    const map = this.outputMap;
+    if (!map || map.planes === 1 || !this.boundary.ready) return this.drawOutput();
+    const unit = Math.min(this.hovered.unit, map.planes - 1);
+    this.boundary.drawPixels(classPixels(map, unit, this.controls.view.palette), map.resolution);
   }
 
   async refreshHovered(now = false) {
@@ -198,6 +221,14 @@ export class Display {
 
   leaveNode() {
     this.hovered = null;
+    this.label(null);
     this.drawOutput();
+  }
+
+  // The caption over the big view while it shows something other than the output.
+  label(text) {
+    const caption = $("boundary-label");
+    caption.textContent = text || "";
+    caption.hidden = !text;
   }
 }

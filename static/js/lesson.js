@@ -21,5 +21,10 @@ export function showLesson(lesson) {
       link.title = other.title;
     }
   });
-  $("toggle-data").addEventListener("click", () => document.querySelector(".data").classList.toggle("show-data"));
+  // The datasets and class count stay in view for the lines that switch them; the rest folds away.
+  $("toggle-data").addEventListener("click", () => {
+    const open = document.querySelector(".data").classList.toggle("show-data");
+    $("toggle-data").setAttribute("aria-expanded", String(open));
+    $("toggle-data").textContent = open ? "Fewer data settings" : "More data settings";
+  });
 }

@@ -75,7 +75,7 @@ export class NetworkDiagram {
   unitName(column, unit) {
     const last = this.columns.length - 1;
     if (column === 0) return `input ${this.labels[this.features[unit]] || this.features[unit]}`;
-    if (column === last) return this.columns[last] > 1 ? `output ${unit + 1}` : "output";
+    if (column === last) return this.columns[last] > 1 ? `output for class ${unit}` : "output";
     return `hidden layer ${column}, unit ${unit + 1}`;
   }
 
@@ -200,21 +200,7 @@ export class NetworkDiagram {
       this.handlers.paintOutput?.(column[0].firstChild);
       return;
     }
-    column.forEach((div, k) => {
-      const pixels = new Uint8ClampedArray(r * r * 4);
-      const colour = classColor(k, this.palette).match(/\w\w/g).map((h) => parseInt(h, 16));
-      for (let row = 0; row < r; row++) {
-        for (let col = 0; col < r; col++) {
-          const p = output.data[k * r * r + (r - 1 - row) * r + col] / 255;
-          const i = (row * r + col) * 4;
-          pixels[i] = 255 + (colour[0] - 255) * p;
-          pixels[i + 1] = 255 + (colour[1] - 255) * p;
-          pixels[i + 2] = 255 + (colour[2] - 255) * p;
-          pixels[i + 3] = 255;
-        }
-      }
-      paintCanvas(div.firstChild, pixels, r);
-    });
+    column.forEach((div, k) => paintCanvas(div.firstChild, classPixels(output, k, this.palette), r));
   }
 
   drawLinks() {
@@ -245,6 +231,24 @@ export class NetworkDiagram {
       });
     });
   }
+}
+
+// One class's probability from a K-plane output map: white at 0, the class's colour at 1.
+export function classPixels(output, k, palette) {
+  const r = output.resolution;
+  const pixels = new Uint8ClampedArray(r * r * 4);
+  const colour = classColor(k, palette).match(/\w\w/g).map((h) => parseInt(h, 16));
+  for (let row = 0; row < r; row++) {
+    for (let col = 0; col < r; col++) {
+      const p = output.data[k * r * r + (r - 1 - row) * r + col] / 255;
+      const i = (row * r + col) * 4;
+      pixels[i] = 255 + (colour[0] - 255) * p;
+      pixels[i + 1] = 255 + (colour[1] - 255) * p;
+      pixels[i + 2] = 255 + (colour[2] - 255) * p;
+      pixels[i + 3] = 255;
+    }
+  }
+  return pixels;
 }
 
 // Where a focused element is, as the pointer event a hover or click would have carried.

@@ -11,7 +11,7 @@ const VIEWS = {
   landscape: [() => import("./views/landscape.js").then((m) => m.LandscapeView), ["config"]],
   gradcheck: [() => import("./views/gradcheck.js").then((m) => m.GradcheckView), []],
   health: [() => import("./views/health.js").then((m) => m.HealthView), []],
-  collapse: [() => import("./views/collapse.js").then((m) => m.CollapseView), ["config", "patch", "featureLabels"]],
+  collapse: [() => import("./views/collapse.js").then((m) => m.CollapseView), ["config", "patch", "featureLabels", "options"]],
   compare: [() => import("./views/compare.js").then((m) => m.CompareView), ["config", "look", "options", "changes", "reset"]],
   rewind: [() => import("./views/rewind.js").then((m) => m.RewindView), ["pause", "checkpoints", "say", "error"]],
   code: [() => import("./views/code.js").then((m) => m.CodeView), []],

@@ -16,7 +16,9 @@ LESSONS: tuple[Lesson, ...] = (
             "Compare cross-entropy (this run) with squared error (the comparison run, in the Compare panel) on the "
             "same three blobs.",
             "Change the second run's loss in the comparison to hinge on two-class data.",
-            "Watch the test loss: cross-entropy punishes confident mistakes hardest.",
+            "Raise the noise (More data settings) until the blobs overlap and train: at about the same accuracy, "
+            "cross-entropy's test loss reads about twice squared error's. Not a worse fit but a harsher measure: "
+            "−log p punishes a confident mistake without limit, squared error never charges more than 2 a point.",
         ],
         view="compare",
         config={

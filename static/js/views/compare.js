@@ -8,6 +8,7 @@ import { el, formatNumber, formatPercent, mergeDeep } from "../helpers.js";
 import { BATCH_SIZES, LEARNING_RATES, names } from "../options.js";
 import { plotlyReady } from "../plotly.js";
 import { StreamTransport } from "../transport.js";
+import { addRows, drawCompareCurves, lossNote, noSeries } from "./compare_curves.js";
 
 // The settings the second run may change, each with the values it offers.
 const FIELDS = {
@@ -18,6 +19,11 @@ const FIELDS = {
   batch_size: () => BATCH_SIZES,
   "regularization.kind": (options) => names(options.regularization),
   init: (options) => names(options.inits),
+};
+
+// Values a field offers only on some data, with why not: given the value and the first run's config.
+const NOT_HERE = {
+  loss: (value, config) => (value === "hinge" && config.dataset.classes !== 2 ? "Hinge loss needs two classes: set Classes to 2 (or pick a two-class dataset) to offer it." : ""),
 };
 
 // A penalty kind needs a rate to mean anything: L1 at rate 0 is no penalty at all.
@@ -34,8 +40,6 @@ function flatten(changes, prefix = "") {
   return Object.entries(changes).flatMap(([k, v]) => (v && typeof v === "object" && !Array.isArray(v) ? flatten(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]));
 }
 
-const noSeries = () => ({ x: [], train: [], test: [] });
-
 function nest(path, value) {
   return path.split(".").reduceRight((inner, key) => ({ [key]: inner }), value);
 }
@@ -46,8 +50,10 @@ export class CompareView {
     this.root = root;
     this.changes = context.changes || { optimizer: { name: "adam" } };
     this.sessionId = null;
-    this.field = el("select", { testid: "compare-field", onchange: () => this.fillValues() }, Object.keys(FIELDS).map((k) => el("option", { value: k }, k.replace(".", " "))));
+    this.field = el("select", { testid: "compare-field", onchange: () => this.fillValues("") }, Object.keys(FIELDS).map((k) => el("option", { value: k }, k.replace(".", " "))));
     this.value = el("select", { testid: "compare-value" });
+    this.hint = el("p", { testid: "compare-hint", className: "muted", hidden: true });
+    this.note = el("p", { testid: "compare-note", className: "note", hidden: true });
     this.apply = el("button", { type: "button", testid: "compare-apply", onclick: () => this.setChange() }, "Set");
     this.summary = el("p", { testid: "compare-summary" });
     this.metrics = el("p", { testid: "compare-metrics", className: "muted" });
@@ -55,7 +61,9 @@ export class CompareView {
     this.curves = el("div", { className: "plot short", testid: "compare-curves" });
     root.append(
       el("div", { className: "row" }, el("span", {}, "Comparison run: this run with"), this.field, this.value, this.apply),
+      this.hint,
       this.summary,
+      this.note,
       el("div", { className: "compare-grid" }, this.mini, el("div", {}, this.metrics, this.curves)),
     );
     const [first] = flatten(this.changes);
@@ -65,10 +73,21 @@ export class CompareView {
     this.series = { a: noSeries(), b: noSeries() };
   }
 
-  fillValues(selected) {
-    const values = FIELDS[this.field.value](this.context.options);
-    this.value.replaceChildren(...values.map((v) => el("option", { value: String(v) }, String(v))));
-    if (selected !== undefined) this.value.value = String(selected);
+  // The field's values that apply to the first run's data; the hint says why any are left out.
+  fillValues(selected = this.value.value) {
+    const field = this.field.value;
+    const values = FIELDS[field](this.context.options).map(String);
+    const offered = values.filter((v) => !this.notHere(field, v));
+    this.value.replaceChildren(...offered.map((v) => el("option", { value: v }, v)));
+    if (offered.includes(String(selected))) this.value.value = String(selected);
+    const hints = [...new Set(values.map((v) => this.notHere(field, v)).filter(Boolean))];
+    this.hint.textContent = hints.join(" ");
+    this.hint.hidden = !hints.length;
+  }
+
+  // Why a field's value does not apply to the first run's data now, or "" when it does.
+  notHere(field, value) {
+    return NOT_HERE[field]?.(value, this.context.config()) || "";
   }
 
   get config() {
@@ -86,7 +105,7 @@ export class CompareView {
   hide() {}
 
   describe() {
-    const text = flatten(this.changes).map(([k, v]) => `${k.replace(".", " ")} = ${v}`).join(", ");
+    const text = flatten(this.changes).map(([k, v]) => `${k.replace(".", " ")} = ${v}`).join(", ") || "nothing changed";
     this.summary.textContent = `The big view shows this run. The comparison run, here in the Compare panel, has the same data and seed with ${text}. Play, pause, step and reset drive both.`;
   }
 
@@ -126,6 +145,7 @@ export class CompareView {
   // The first run's config changed (or the change did): rebuild the second to match. True when it did.
   async follow() {
     if (!this.sessionId) return false;
+    const dropped = this.dropInapplicable();
     try {
       await this.context.api.patch(this.sessionId, this.config);
       await this.context.api.reset(this.sessionId);
@@ -133,11 +153,27 @@ export class CompareView {
       this.boundary.setPoints(this.data, { palette: this.context.look().palette });
       this.series.b = noSeries();
       this.describe();
+      this.fillValues();
+      if (dropped) {
+        this.hint.textContent = dropped;
+        this.hint.hidden = false;
+      }
       return true;
     } catch (err) {
       this.summary.textContent = err.message;
       return false;
     }
+  }
+
+  // A change the first run's data now rules out (hinge once there are three classes) goes,
+  // so the comparison run keeps running; what it says is why, or "" when nothing went.
+  dropInapplicable() {
+    const gone = flatten(this.changes).filter(([field, value]) => this.notHere(field, value));
+    if (!gone.length) return "";
+    this.changes = flatten(this.changes)
+      .filter(([field, value]) => !this.notHere(field, value))
+      .reduce((changes, [field, value]) => mergeDeep(changes, nest(field, value)), {});
+    return gone.map(([field, value]) => `${this.notHere(field, value)} The comparison run now uses this run's ${field}.`).join(" ");
   }
 
   onOwnFrame(frame) {
@@ -157,13 +193,7 @@ export class CompareView {
   record(which, frame) {
     const series = this.series[which];
     if (frame.state.epoch < (series.x[series.x.length - 1] ?? -1)) this.series[which] = noSeries();
-    for (const r of frame.history_tail) {
-      const s = this.series[which];
-      if (s.x.length && r.epoch <= s.x[s.x.length - 1]) continue;
-      s.x.push(r.epoch);
-      s.train.push(r.train_loss);
-      s.test.push(r.test_loss);
-    }
+    addRows(this.series[which], frame.history_tail);
     this.scheduleDraw();
   }
 
@@ -179,15 +209,10 @@ export class CompareView {
   drawCurves() {
     const Plotly = window.Plotly;
     if (!Plotly || !this.root.isConnected) return;
-    const { a, b } = this.series;
-    // Fresh arrays each time: Plotly.react redraws only the data it sees change.
-    const line = (s, key, name, color, dash) => ({ x: [...s.x], y: [...s[key]], name, mode: "lines", line: { color, dash, width: 1.6 } });
-    Plotly.react(
-      this.curves,
-      [line(a, "train", "this run, train", "#2c3035", "solid"), line(a, "test", "this run, test", "#2c3035", "dot"), line(b, "train", "comparison, train", "#f59322", "solid"), line(b, "test", "comparison, test", "#f59322", "dot")],
-      { margin: { l: 38, r: 8, t: 8, b: 24 }, yaxis: { title: { text: "loss", font: { size: 10 } } }, legend: { font: { size: 9 } }, paper_bgcolor: "rgba(0,0,0,0)" },
-      { displayModeBar: false, responsive: true },
-    );
+    const losses = [this.context.config().loss, this.config.loss];
+    this.note.textContent = lossNote(losses);
+    this.note.hidden = !this.note.textContent;
+    drawCompareCurves(Plotly, this.curves, this.series, losses);
   }
 
   // The page's play, pause, step and reset drive this run too.
