@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from app.nn import regularizers
-from app.nn.activations import Activation
 from app.nn.arrays import Array
 from app.nn.features import feature_matrix
+from app.nn.layers import Dense
 from app.training.errors import FieldError
 from app.training.session import Session
 
@@ -47,9 +47,9 @@ def target(session: Session, label: float) -> Array:
 def backprop(session: Session, x1: float, x2: float, label: float) -> dict[str, Any]:
     """Forward and backward pass of the point (x1, x2) with ``label``, layer by layer.
 
-    Per layer k (fan_in -> fan_out): z and a (fan_out,), dL_da (null for the output
-    layer, whose dL/dz the loss gives directly), f'(z) (null for the output layer),
-    dL_dz (fan_out,), dL_dW (fan_in x fan_out) and dL_db (fan_out,).
+    Per layer k (fan_in -> fan_out): its weights (fan_in x fan_out) and biases, z and a
+    (fan_out,), dL_da (null for the output layer, whose dL/dz the loss gives directly),
+    f'(z) (null for the output layer), dL_dz (fan_out,), dL_dW (fan_in x fan_out), dL_db.
     """
     model, loss = session.model, session.loss
     t = target(session, label)
@@ -60,7 +60,7 @@ def backprop(session: Session, x1: float, x2: float, label: float) -> dict[str, 
             scores = model(x)
             value = loss.value(scores, t)
             d = loss.gradient(scores, t)
-            layers = [_layer(layer.seen, layer.activation) for layer in model.layers]
+            layers = [_layer(layer) for layer in model.layers]
             for k in range(len(model.layers) - 1, -1, -1):
                 layers[k]["dL_da"] = None if k == len(model.layers) - 1 else d[0].tolist()
                 d = model.layers[k].backward(d, input_grad=k > 0)  # type: ignore[assignment]
@@ -72,7 +72,7 @@ def backprop(session: Session, x1: float, x2: float, label: float) -> dict[str, 
         model.grads[:] = saved
     output = layers[-1]
     output["a"] = loss.output(scores)[0].tolist()
-    if not (math.isfinite(value) and np.isfinite(gradient).all() and np.isfinite(output["a"]).all()):
+    if not (math.isfinite(value) and np.isfinite(gradient).all() and all(map(_finite, layers))):
         raise FieldError(("query", "x1"), "the point is so far out that the network's numbers overflow")
     lr = session.learning_rate
     after = model.params - lr * gradient
@@ -97,10 +97,24 @@ def backprop(session: Session, x1: float, x2: float, label: float) -> dict[str, 
     }
 
 
-def _layer(seen: tuple[Array, Array, Array], activation: Activation | None) -> dict[str, Any]:
-    _, z, a = seen
-    slope = None if activation is None else activation.df(z, a)[0].tolist()
-    return {"z": z[0].tolist(), "a": a[0].tolist(), "df_dz": slope}
+def _layer(layer: Dense) -> dict[str, Any]:
+    """The forward half of a layer's row: its parameters, z, a and f'(z)."""
+    _, z, a = layer.seen
+    act = layer.activation
+    slope = None if act is None else act.df(z, a)[0].tolist()
+    return {
+        "weights": layer.W.tolist(),
+        "biases": layer.b.tolist(),
+        "z": z[0].tolist(),
+        "a": a[0].tolist(),
+        "df_dz": slope,
+    }
+
+
+def _finite(layer: dict[str, Any]) -> bool:
+    return all(
+        np.isfinite(layer[key]).all() for key in ("z", "a", "dL_dz") + (() if layer["dL_da"] is None else ("dL_da",))
+    )
 
 
 def _slices(session: Session) -> list[tuple[Any, tuple[slice, slice]]]:

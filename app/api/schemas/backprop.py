@@ -10,6 +10,8 @@ from app.outputs.wire import Wire
 class BackpropLayer(Wire):
     """One Dense layer (fan_in -> fan_out) for the chosen point; the last is the output layer."""
 
+    weights: list[list[float]] = Field(description="W now: fan_in rows x fan_out columns.")
+    biases: list[float]
     z: list[float] = Field(description="z = a_prev W + b, per unit.")
     a: list[float] = Field(description="a = f(z) per unit; for the output layer the probabilities or value.")
     df_dz: list[float] | None = Field(description="f'(z) per unit; null for the output layer.")
