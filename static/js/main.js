@@ -93,7 +93,7 @@ class Playground {
       document.querySelectorAll(`[data-control="${CSS.escape(name)}"]`).forEach((el) => el.classList.add("hidden-by-link"));
     }
     const { status, run, options } = this;
-    this.boundary = new BoundaryPlot($("boundary"), { onClick: (x, y, touch) => this.editing.clickPlot(x, y, touch) });
+    this.boundary = new BoundaryPlot($("boundary"), { onClick: (x, y, touch) => this.views?.active?.onPlotClick?.(x, y) || this.editing.clickPlot(x, y, touch) });
     this.curves = new Curves($("loss-chart"));
     this.controls = new Controls(
       (patch) => run.patch(patch),
