@@ -19,7 +19,8 @@ export class BackpropView {
     this.back = el("button", { type: "button", testid: "backprop-back", onclick: () => this.go(-1) }, "◀ Back");
     this.forward = el("button", { type: "button", testid: "backprop-forward", className: "primary", onclick: () => this.go(+1) }, "Forward ▶");
     this.caption = el("p", { testid: "backprop-step", "aria-live": "polite" });
-    this.diagram = el("div", { testid: "backprop-diagram-box", style: "overflow: auto; max-height: 26rem; border: 1px solid #d9dde2; border-radius: 6px;" });
+    // Focusable, so that a keyboard can scroll a big network's diagram.
+    this.diagram = el("div", { testid: "backprop-diagram-box", tabindex: 0, role: "region", "aria-label": "Network diagram", style: "overflow: auto; max-height: 26rem; border: 1px solid #d9dde2; border-radius: 6px;" });
     this.list = el("ol", { testid: "backprop-equations" });
     this.note = el("p", { className: "muted", testid: "backprop-note" });
     root.append(
