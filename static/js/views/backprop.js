@@ -24,7 +24,7 @@ export class BackpropView {
     this.list = el("ol", { testid: "backprop-equations" });
     this.note = el("p", { className: "muted", testid: "backprop-note" });
     root.append(
-      el("p", {}, "Pick a training point here or on the plot; Forward goes one layer per click, forward, then back, then to the update."),
+      el("p", {}, "Pick a training point (here or on the plot) and press Forward: one layer per click, forward, back, then the update."),
       el(
         "div",
         { className: "row" },
@@ -50,7 +50,8 @@ export class BackpropView {
   // The config changed (new data, new network): start again from the first point.
   async follow() {
     try {
-      const data = await this.context.api.data(this.context.sessionId);
+      // Exact coordinates: the walk-through is for the training point itself, not a rounded neighbour.
+      const data = await this.context.api.data(this.context.sessionId, 17);
       this.points = data.train.points;
       this.labels = data.train.labels;
       this.classification = data.task === "classification";
@@ -59,7 +60,7 @@ export class BackpropView {
       return;
     }
     const label = (i) => (this.classification ? `class ${this.labels[i]}` : `y = ${fmt(this.labels[i])}`);
-    this.select.replaceChildren(...this.points.map((p, i) => el("option", { value: i }, `#${i + 1} (${p[0]}, ${p[1]}), ${label(i)}`)));
+    this.select.replaceChildren(...this.points.map((p, i) => el("option", { value: i }, `#${i + 1} (${p[0].toFixed(2)}, ${p[1].toFixed(2)}), ${label(i)}`)));
     if (this.points.length) this.choose(0);
   }
 
