@@ -111,8 +111,7 @@ function backward(r, k, names) {
   layer.dL_dz.forEach((g, j) => {
     const unit = names.unit(k, j);
     if (layer.dL_da === null) {
-      const text = r.loss_name === "cross_entropy" ? `dL/dz = p − y = ${fmt(layer.a[j])} − ${fmt(r.target[j])} = ${fmt(g)}` : `${r.output_gradient}: dL/dz = ${fmt(g)}`;
-      out.push({ key: `dz-${k}-${j}`, text: `${unit}: ${text}` });
+      out.push({ key: `dz-${k}-${j}`, text: `${unit}: ${outputGradient(r, j, g)}` });
       return;
     }
     const above = r.layers[k + 1];
@@ -129,6 +128,13 @@ function backward(r, k, names) {
   );
   layer.dL_db.forEach((g, j) => out.push({ key: `db-${k}-${j}`, text: `${names.unit(k, j)}, bias: dL/db = dL/dz = ${fmt(g)}` }));
   return out;
+}
+
+function outputGradient(r, j, g) {
+  const [p, y] = [fmt(r.layers[r.layers.length - 1].a[j]), factor(r.target[j])];
+  if (r.loss_name === "cross_entropy") return `dL/dz = p − y = ${p} − ${y} = ${fmt(g)}`;
+  if (r.loss_name === "mse" && r.output_function === "linear") return `dL/dz = 2 (ŷ − y) = 2 × (${p} − ${y}) = ${fmt(g)}`;
+  return `${r.output_gradient}; here ${fmt(g)}`;
 }
 
 function update(r, names) {
