@@ -117,7 +117,7 @@ def _finite(layer: dict[str, Any]) -> bool:
     )
 
 
-def _slices(session: Session) -> list[tuple[Any, tuple[slice, slice]]]:
+def _slices(session: Session) -> list[tuple[Dense, tuple[slice, slice]]]:
     model = session.model
     return list(zip(model.layers, model.layer_slices(), strict=True))
 
