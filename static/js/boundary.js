@@ -120,6 +120,14 @@ export class BoundaryPlot {
     this.show();
   }
 
+  // A ring around one point (the one a view is talking about), or none.
+  ring(point) {
+    if (!this.ready) return;
+    const r = 0.35;
+    const circle = point && { type: "circle", xref: "x", yref: "y", x0: point[0] - r, x1: point[0] + r, y0: point[1] - r, y1: point[1] + r, line: { color: "#2c3035", width: 2.5 } };
+    this.Plotly.relayout(this.el, { shapes: circle ? [circle] : [] });
+  }
+
   show() {
     if (!this.ready) return;
     this.source = this.canvas.toDataURL();

@@ -144,6 +144,7 @@ class Playground {
       pause: () => this.pause(),
       reset: () => this.command("reset"),
       checkpoints: { hold: () => display.hold(), show: (view) => display.showCheckpoint(view), release: () => display.release() },
+      ring: (point) => this.boundary.ring(point),
       say: (text) => status.say(text),
       error: (text) => status.error(text),
     };

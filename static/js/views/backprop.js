@@ -43,9 +43,12 @@ export class BackpropView {
 
   show() {
     if (!this.points.length) this.follow();
+    else this.context.ring(this.points[this.index]);
   }
 
-  hide() {}
+  hide() {
+    this.context.ring(null);
+  }
 
   // The config changed (new data, new network): start again from the first point.
   async follow() {
@@ -83,6 +86,7 @@ export class BackpropView {
     this.result = null;
     this.forward.disabled = this.back.disabled = true;
     this.caption.textContent = "Working out the numbers…";
+    if (this.root.isConnected) this.context.ring(this.points[index]);
     this.load();
   }
 

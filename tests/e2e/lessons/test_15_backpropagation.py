@@ -69,7 +69,11 @@ def test_forward_shows_z_and_tanh_of_z_for_the_first_layer(page: Any, server: st
     chosen = str(page.text_content(f"{sel('backprop-point')} option:checked"))
     x, y = map(float, re.findall(r"\((-?[\d.]+), (-?[\d.]+)\)", chosen)[0])
     assert math.hypot(x - 2.5, y + 3.5) < 2.5, chosen
-    assert chosen != "#4 " and not chosen.startswith("#4 ")
+    assert not chosen.startswith("#4 ")
+    # The chosen point is ringed on the plot.
+    ring = page.evaluate("() => document.querySelector(\"[data-testid='boundary']\").layout.shapes[0]")
+    centre = ((ring["x0"] + ring["x1"]) / 2, (ring["y0"] + ring["y1"]) / 2)
+    assert abs(centre[0] - x) < 0.01 and abs(centre[1] - y) < 0.01
 
 
 def test_the_output_and_its_gradient_p_minus_y(page: Any, server: str) -> None:
