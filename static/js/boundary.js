@@ -40,6 +40,7 @@ export class BoundaryPlot {
       showlegend: false,
       dragmode: false,
       hovermode: false,
+      shapes: this.rings(),
       plot_bgcolor: "#e8eaeb",
       paper_bgcolor: "rgba(0,0,0,0)",
     };
@@ -120,12 +121,15 @@ export class BoundaryPlot {
     this.show();
   }
 
-  // A ring around one point (the one a view is talking about), or none.
+  // A ring around one point (the one a view is talking about), or none; kept until the plot is up.
   ring(point) {
-    if (!this.ready) return;
-    const r = 0.35;
-    const circle = point && { type: "circle", xref: "x", yref: "y", x0: point[0] - r, x1: point[0] + r, y0: point[1] - r, y1: point[1] + r, line: { color: "#2c3035", width: 2.5 } };
-    this.Plotly.relayout(this.el, { shapes: circle ? [circle] : [] });
+    this.ringed = point;
+    if (this.ready) this.Plotly.relayout(this.el, { shapes: this.rings() });
+  }
+
+  rings() {
+    const [p, r] = [this.ringed, 0.35];
+    return p ? [{ type: "circle", xref: "x", yref: "y", x0: p[0] - r, x1: p[0] + r, y0: p[1] - r, y1: p[1] + r, line: { color: "#2c3035", width: 2.5 } }] : [];
   }
 
   show() {
