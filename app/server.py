@@ -28,7 +28,7 @@ from app.api import openapi, redact
 from app.api.assets import asset_version, resource_dir, shared_plotly
 from app.api.guard import Guard, Policy
 from app.api.headers import SecurityHeaders
-from app.api.routes import datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
+from app.api.routes import backprop, datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
 from app.outputs.wire import error_message
 from app.serving import allocator
 from app.serving.footprint import MB
@@ -242,7 +242,7 @@ def create_app(
     app.add_middleware(Guard, policy=Policy.build(settings.allowed_origins, settings.allowed_hosts, bind_host))
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     redact.install()
-    for module in (meta, datasets, sessions, inspect, stream, watch, runs, landscapes, lessons, pages):
+    for module in (meta, datasets, sessions, inspect, backprop, stream, watch, runs, landscapes, lessons, pages):
         app.include_router(module.router)
     app.include_router(runs.session_router)
     openapi.install(app)

@@ -46,6 +46,12 @@ class Dense:
     def fan_out(self) -> int:
         return int(self.W.shape[1])
 
+    @property
+    def seen(self) -> tuple[Array, Array, Array]:
+        """x, z and a of the last forward pass: what backward differentiates."""
+        assert self._x is not None and self._z is not None and self._a is not None
+        return self._x, self._z, self._a
+
     def __call__(self, x: Array) -> Array:
         z = np.dot(x, self.W)
         z += self.b

@@ -19,6 +19,7 @@ import numpy as np
 
 from app.nn.landscape import random_slice
 from app.outputs import checks, codegen, frames
+from app.outputs.backprop import backprop
 from app.outputs.documents import export_document, network
 from app.outputs.frames import MapSettings
 from app.outputs.maps import OutputMap, session_map, session_neuron_maps, unit_map
@@ -148,4 +149,5 @@ QUERIES: dict[str, Query] = {
     "checkpoints": checkpoints,
     "checkpoint_view": checkpoint_view,
     "code": code,
+    "backprop": backprop,
 }

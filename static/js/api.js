@@ -95,6 +95,7 @@ export const api = {
   boundary: (id, query) => request("GET", `${session(id)}/boundary`, { query }),
   frame: (id, query) => request("GET", `${session(id)}/frame`, { query }),
   gradcheck: (id) => request("GET", `${session(id)}/gradcheck`),
+  backprop: (id, query) => request("GET", `${session(id)}/backprop`, { query }),
   collapsed: (id) => request("GET", `${session(id)}/collapsed`),
   health: (id) => request("GET", `${session(id)}/health`),
   slice: (id, query) => request("GET", `${session(id)}/landscape`, { query }),

@@ -40,6 +40,7 @@ export class BoundaryPlot {
       showlegend: false,
       dragmode: false,
       hovermode: false,
+      shapes: this.rings(),
       plot_bgcolor: "#e8eaeb",
       paper_bgcolor: "rgba(0,0,0,0)",
     };
@@ -118,6 +119,17 @@ export class BoundaryPlot {
   drawPixels(pixels, resolution) {
     paintCanvas(this.canvas, pixels, resolution);
     this.show();
+  }
+
+  // A ring around one point (the one a view is talking about), or none; kept until the plot is up.
+  ring(point) {
+    this.ringed = point;
+    if (this.ready) this.Plotly.relayout(this.el, { shapes: this.rings() });
+  }
+
+  rings() {
+    const [p, r] = [this.ringed, 0.35];
+    return p ? [{ type: "circle", xref: "x", yref: "y", x0: p[0] - r, x1: p[0] + r, y0: p[1] - r, y1: p[1] + r, line: { color: "#2c3035", width: 2.5 } }] : [];
   }
 
   show() {

@@ -93,7 +93,7 @@ class Playground {
       document.querySelectorAll(`[data-control="${CSS.escape(name)}"]`).forEach((el) => el.classList.add("hidden-by-link"));
     }
     const { status, run, options } = this;
-    this.boundary = new BoundaryPlot($("boundary"), { onClick: (x, y, touch) => this.editing.clickPlot(x, y, touch) });
+    this.boundary = new BoundaryPlot($("boundary"), { onClick: (x, y, touch) => this.views?.active?.onPlotClick?.(x, y) || this.editing.clickPlot(x, y, touch) });
     this.curves = new Curves($("loss-chart"));
     this.controls = new Controls(
       (patch) => run.patch(patch),
@@ -144,6 +144,7 @@ class Playground {
       pause: () => this.pause(),
       reset: () => this.command("reset"),
       checkpoints: { hold: () => display.hold(), show: (view) => display.showCheckpoint(view), release: () => display.release() },
+      ring: (point) => this.boundary.ring(point),
       say: (text) => status.say(text),
       error: (text) => status.error(text),
     };

@@ -14,6 +14,7 @@ const VIEWS = {
   collapse: [() => import("./views/collapse.js").then((m) => m.CollapseView), ["config", "patch", "featureLabels", "options"]],
   compare: [() => import("./views/compare.js").then((m) => m.CompareView), ["config", "look", "options", "changes", "reset"]],
   rewind: [() => import("./views/rewind.js").then((m) => m.RewindView), ["pause", "checkpoints", "say", "error"]],
+  backprop: [() => import("./views/backprop.js").then((m) => m.BackpropView), ["featureLabels", "ring"]],
   code: [() => import("./views/code.js").then((m) => m.CodeView), []],
 };
 

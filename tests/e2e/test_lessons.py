@@ -20,6 +20,7 @@ RENDERED = {
     "compare": "[data-testid='compare-boundary'] .main-svg",
     "rewind": "[data-testid='rewind-slider']",
     "code": "[data-testid='code-text']",
+    "backprop": "[data-testid='backprop-diagram']",
 }
 
 
@@ -44,7 +45,9 @@ def test_lesson_opens_with_its_view(page: Any, server: str, name: str) -> None:
     assert f"/lessons/{name}" in page.url
 
 
-@pytest.mark.parametrize("view", ["landscape", "gradcheck", "health", "collapse", "compare", "rewind", "code"])
+@pytest.mark.parametrize(
+    "view", ["landscape", "gradcheck", "health", "collapse", "compare", "rewind", "code", "backprop"]
+)
 def test_every_view_renders_from_its_tab(page: Any, server: str, view: str) -> None:
     open_playground(page, f"{server}/?activation=linear&hidden=3")
     page.click(sel(f"view-{view}"))

@@ -38,6 +38,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "checkpoints": {},
     "checkpoint_view": {"epoch": 2, "maps": MAPS},
     "code": {"kind": "numpy"},
+    "backprop": {"x1": 0.5, "x2": -1.0, "label": 1},
 }
 
 

@@ -4,6 +4,7 @@ The model document's schema lives below the web layer (app.outputs.document_sche
 where export and import use it; the metrics records' fields come from app.training.metrics.
 """
 
+from app.api.schemas.backprop import Backprop, BackpropLayer, BackpropPenalty, BackpropUpdate
 from app.api.schemas.inspect import (
     CheckpointInfo,
     CheckpointView,
@@ -69,6 +70,10 @@ from app.outputs.wire import Wire, WireIn
 
 __all__ = [
     "DOCUMENT_FORMAT",
+    "Backprop",
+    "BackpropLayer",
+    "BackpropPenalty",
+    "BackpropUpdate",
     "Bound",
     "CheckpointInfo",
     "CheckpointView",

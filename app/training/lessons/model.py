@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.training.config import Config, merge
 
-View = Literal["network", "landscape", "gradcheck", "health", "collapse", "compare", "rewind", "code"]
+View = Literal["network", "landscape", "gradcheck", "health", "collapse", "compare", "rewind", "code", "backprop"]
 
 
 class Lesson(BaseModel):
