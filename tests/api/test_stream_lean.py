@@ -41,6 +41,18 @@ def until_lean(ws: WebSocketTestSession, test: Any, limit: int = 500) -> tuple[d
     raise AssertionError("condition never met")
 
 
+def two_epochs_watched(
+    driver: WebSocketTestSession, watcher: WebSocketTestSession
+) -> tuple[dict[str, Any], np.ndarray]:
+    """The watcher subscribes lean, the driver steps two epochs: the watcher's frame at epoch 2."""
+    driver.receive_json()
+    watcher.receive_json()
+    watcher.send_json(LEAN)
+    lean_frame(watcher)
+    driver.send_json({"type": "step", "steps": 2, "unit": "epoch"})
+    return until_lean(watcher, lambda h: h["state"]["epoch"] == 2)
+
+
 def test_a_paused_session_sends_a_lean_frame_at_once(client: TestClient, sid: str) -> None:
     with stream(client, sid) as ws:
         ws.receive_json()
@@ -71,12 +83,7 @@ def test_params_follow_training_and_equal_the_network(client: TestClient, sid: s
 
 def test_the_header_equals_a_full_frame_of_the_same_version(client: TestClient, sid: str) -> None:
     with stream(client, sid) as full, stream(client, sid) as thin:
-        full.receive_json()
-        thin.receive_json()
-        thin.send_json(LEAN)
-        lean_frame(thin)
-        full.send_json({"type": "step", "steps": 2, "unit": "epoch"})
-        header, _ = until_lean(thin, lambda h: h["state"]["epoch"] == 2)
+        header, _ = two_epochs_watched(full, thin)
         for _ in range(500):
             frame = full.receive_json()
             if frame["version"] == header["version"]:
@@ -115,12 +122,7 @@ def test_maps_true_goes_back_to_full_frames(client: TestClient, sid: str) -> Non
 def test_students_on_a_watch_link_get_lean_frames(client: TestClient, sid: str) -> None:
     token = client.post(f"/api/sessions/{sid}/watch").json()["token"]
     with stream(client, sid) as presenter, client.websocket_connect(f"/api/watch/{token}/stream") as student:
-        presenter.receive_json()
-        student.receive_json()
-        student.send_json(LEAN)
-        lean_frame(student)
-        presenter.send_json({"type": "step", "steps": 2, "unit": "epoch"})
-        _, params = until_lean(student, lambda h: h["state"]["epoch"] == 2)
+        _, params = two_epochs_watched(presenter, student)
         assert np.array_equal(params, network_params(client.get(f"/api/sessions/{sid}/network").json()))
 
 
