@@ -26,10 +26,12 @@ TAIL_LIMIT = 64
 
 @dataclass(frozen=True)
 class MapSettings:
-    """Resolutions a watcher asked for: the output map and each hidden unit's map."""
+    """Resolutions a watcher asked for: the output map and each hidden unit's map; or
+    ``lean``: no maps at all, the binary lean frame (app/outputs/lean.py) instead."""
 
     boundary: int = 100
     neurons: int = 12
+    lean: bool = False
 
 
 def _rounded_layers(session: Session) -> dict[str, list[dict[str, np.ndarray]]]:
@@ -60,6 +62,10 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
+def state_json(session: Session, playing: bool) -> str:
+    return _dumps(state_view(session, playing).to_dict())
+
+
 def _with_data(doc: dict[str, object]) -> str:
     """A map document as JSON, its base64 "data" spliced in: base64 never needs escaping,
     and escaping-checking kilobytes of it is most of what json.dumps would spend."""
@@ -73,7 +79,7 @@ def body(session: Session, maps: MapSettings, version: int, config_version: int,
     layers = ",".join(_with_data(layer) for layer in units)
     return (
         f'{{"version":{version},"config_version":{config_version},'
-        f'"state":{_dumps(state_view(session, playing).to_dict())},'
+        f'"state":{state_json(session, playing)},'
         f'"boundary":{_with_data(boundary)},'
         f'"neurons":{{"resolution":{maps.neurons},"layers":[{layers}]}},'
         f'"weights":{weights_json(session)}}}'

@@ -30,7 +30,7 @@ class SessionNotFound(NotFound):
 
 @dataclass(frozen=True)
 class FrameOut:
-    text: str
+    text: str | bytes  # a JSON frame, or a lean frame's binary message
     version: int
     epoch: int  # the newest history epoch this watcher has now seen
     config_version: int

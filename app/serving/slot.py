@@ -2,7 +2,7 @@
 
 Every change bumps the version and wakes whoever waits for a newer frame; a frame is
 built only when a watcher is ready for one, and one encoded body serves every
-watcher at that version.
+watcher at that version (one per map resolution, and one for lean frames).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import asyncio
 import threading
 from dataclasses import dataclass, field
 
-from app.outputs import frames
+from app.outputs import frames, lean
 from app.outputs.frames import MapSettings
+from app.outputs.lean import LeanBody
 from app.serving.protocol import FrameOut, SessionNotFound
 from app.training.session import Session
 
@@ -31,7 +32,7 @@ class Slot:
     speed: float | None = None  # epochs per second while playing; inf for "max"
     player: asyncio.Task[None] | None = None
     watchers: dict[int, int] = field(default_factory=dict)  # watcher id -> frames per second
-    bodies: dict[MapSettings, tuple[int, str]] = field(default_factory=dict)
+    bodies: dict[MapSettings, tuple[int, str | LeanBody]] = field(default_factory=dict)
     seconds_per_batch: float = 1e-4
     deleted: bool = False
     stepping: int = 0  # step requests under way
@@ -89,12 +90,19 @@ class Slot:
         version = self.version  # first: the loop may bump it (after changing busy) while this builds
         cached = self.bodies.get(maps)
         if cached is None or cached[0] != version:
-            text = frames.body(s, maps, version, self.config_version, self.busy)
+            shared = self._body(maps, version)
             self.bodies = {k: v for k, v in self.bodies.items() if v[0] == version}
-            self.bodies[maps] = cached = (version, text)
+            self.bodies[maps] = cached = (version, shared)
         if since_epoch > s.epoch:
             since_epoch = 0  # the run went back (reset, rebuild or rollback): start its history afresh
         tail = frames.thin(s.history.since(since_epoch))
         config = s.config.model_dump(mode="json") if config_version != self.config_version else None
         epoch = tail[-1].epoch if tail else min(since_epoch, s.epoch)
-        return FrameOut(frames.assemble(cached[1], tail, config), version, epoch, self.config_version)
+        body = cached[1]
+        message = body.assemble(tail, config) if isinstance(body, LeanBody) else frames.assemble(body, tail, config)
+        return FrameOut(message, version, epoch, self.config_version)
+
+    def _body(self, maps: MapSettings, version: int) -> str | LeanBody:
+        if maps.lean:
+            return lean.body(self.session, version, self.config_version, self.busy)
+        return frames.body(self.session, maps, version, self.config_version, self.busy)

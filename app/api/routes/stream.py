@@ -7,6 +7,9 @@ cannot take (the socket stays open).
 Frames are pulled, not pushed: a watcher asks the host for the next frame
 only when it has sent the last one and its frame interval has passed, so a
 slow client gets fewer, newer frames and never a backlog.
+
+A watcher that subscribes with ``"maps": false`` gets lean frames instead: one
+binary message each, without maps (app/outputs/lean.py has the layout).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from app.api.schemas import (
 )
 from app.outputs.frames import MapSettings
 from app.outputs.wire import error_message
-from app.serving.protocol import SessionNotFound
+from app.serving.protocol import FrameOut, SessionNotFound
 from app.serving.session_store import SessionStore
 from app.training.errors import FieldError, NotFound
 
@@ -94,10 +97,16 @@ class Connection:
         self.watcher = Watcher()
         self.send_lock = asyncio.Lock()
         self.steps: set[asyncio.Task[None]] = set()
+        self.sender: asyncio.Task[None] | None = None
+        self.waiting = False  # the sender is waiting for the host's next frame
+        self.refreshing = False  # the watcher changed format: the sender is to ask afresh
 
-    async def send(self, text: str) -> None:
+    async def send(self, message: str | bytes) -> None:
         async with self.send_lock:
-            await self.ws.send_text(text)
+            if isinstance(message, bytes):
+                await self.ws.send_bytes(message)
+            else:
+                await self.ws.send_text(message)
 
     async def error(self, detail: str) -> None:
         await self.send(json.dumps({"type": "error", "detail": detail}))
@@ -118,12 +127,36 @@ class Connection:
             ask = due - min(LEAD * interval, MAX_LEAD)
             if (delay := ask - time.monotonic()) > 0:
                 await asyncio.sleep(delay)
-            frame = await self.host.next_frame(self.session_id, version, epoch, self.watcher.maps, config_version)
+            if self.refreshing:  # the current version, in the format the watcher has just chosen
+                version, self.refreshing = -1, False
+            frame = await self.next_frame(version, epoch, config_version)
+            if frame is None:
+                continue
             if (early := due - time.monotonic()) > 0:
                 await asyncio.sleep(early)
             await self.send(frame.text)
             version, epoch, config_version = frame.version, frame.epoch, frame.config_version
             due = max(due + interval, time.monotonic() - CATCH_UP * interval)
+
+    async def next_frame(self, version: int, epoch: int, config_version: int) -> FrameOut | None:
+        """The host's next frame after ``version``; None if ``refresh`` stopped the wait."""
+        self.waiting = True
+        try:
+            return await self.host.next_frame(self.session_id, version, epoch, self.watcher.maps, config_version)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            # Only refresh's own cancel is absorbed: one from anywhere else (the socket closing) goes on.
+            if not self.refreshing or task is None or task.uncancel() > 0:
+                raise
+            return None
+        finally:
+            self.waiting = False
+
+    def refresh(self) -> None:
+        """The sender asks for the current version again, so that a new format shows without a change."""
+        if self.waiting and not self.refreshing and self.sender is not None:
+            self.sender.cancel()
+        self.refreshing = True
 
     async def handle(self, message: ClientMessage) -> None:
         sid, host = self.session_id, self.host
@@ -149,7 +182,12 @@ class Connection:
                 await self.error("config: nested too deeply")
         elif isinstance(message, SubscribeMessage):
             self.watcher.fps = message.fps
-            self.watcher.maps = MapSettings(message.boundary_resolution, message.neuron_resolution)
+            before, lean = self.watcher.maps, not message.maps
+            self.watcher.maps = (
+                MapSettings(lean=True) if lean else MapSettings(message.boundary_resolution, message.neuron_resolution)
+            )
+            if lean != before.lean:
+                self.refresh()
             await host.set_watcher_fps(sid, self.watcher_id, message.fps)
 
     async def step(self, message: StepMessage) -> None:
@@ -169,7 +207,7 @@ class Connection:
         self.store.watching(self.session_id, +1)
         others = audience(self.ws.app.state)
         left = others.join(self.session_id, self.read_only)
-        sender = asyncio.create_task(self.frames())
+        self.sender = sender = asyncio.create_task(self.frames())
         receiver = asyncio.create_task(self.receive())
         leaving = asyncio.create_task(left.wait())
         try:

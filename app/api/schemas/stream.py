@@ -60,6 +60,10 @@ class SubscribeMessage(WireIn):
     fps: int = Field(20, ge=1, le=60)
     boundary_resolution: int = Field(100, ge=10, le=200)
     neuron_resolution: int = Field(12, ge=4, le=50)
+    maps: bool = Field(
+        True,
+        description="false: lean frames, one binary message each with no maps (the page draws them from the weights)",
+    )
 
 
 class WatchLink(Wire):
