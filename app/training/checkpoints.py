@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.nn.arrays import Array
 from app.nn.diagnostics import LayerHealth
@@ -62,6 +63,18 @@ class Checkpoints(Thinned[Checkpoint]):
             self.best = best = make()
         if self.wants(epoch):
             self.add(best if best is not None and best.epoch == epoch else make())
+
+    def best_summary(self) -> dict[str, Any]:
+        """The state's best_* fields: the best epoch, its test loss, and its loss on the set that ranked it."""
+        best = self.best
+        if best is None:
+            return {"best_epoch": None, "best_test_loss": None, "best_by": None, "best_loss": None}
+        return {
+            "best_epoch": best.epoch,
+            "best_test_loss": best.metrics.test_loss,
+            "best_by": ranked_by(best.metrics),
+            "best_loss": ranking_loss(best.metrics),
+        }
 
     def rewind(self, target: Checkpoint) -> None:
         """Forget what came after ``target``: the run continues from it."""

@@ -76,3 +76,4 @@ class SessionState(Progress):
     best_by: Annotated[
         BestBy | None, Field(description="Which set's loss picks the best epoch: validation when there is one.")
     ] = None
+    best_loss: Annotated[float | None, Field(description="The best epoch's loss on the set best_by names.")] = None

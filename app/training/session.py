@@ -318,7 +318,7 @@ class Session:
     # ---- views ------------------------------------------------------------------------
 
     def state(self) -> SessionState:
-        m, best = self.metrics, self.checkpoints.best
+        m = self.metrics
         return SessionState(
             epoch=self.epoch,
             step=self.step_count,
@@ -327,9 +327,7 @@ class Session:
             learning_rate=self.learning_rate,
             status=self.status,
             message=self.message,
-            best_epoch=None if best is None else best.epoch,
-            best_test_loss=None if best is None else best.metrics.test_loss,
-            best_by=None if best is None else ranked_by(best.metrics),
+            **self.checkpoints.best_summary(),
         )
 
     def scores(self, points: Array) -> Array:

@@ -49,6 +49,7 @@ def test_restore_best_ranks_by_validation_loss_and_says_so() -> None:
     s = make_session(**OVERFITS)
     s.step(150, "epoch")
     lowest = min(r.validation_loss or 0.0 for r in s.history.records)
+    assert s.state().best_loss == lowest and s.state().best_by == "validation"
     s.go_back()
     assert s.state().validation_loss == lowest
     assert s.message == f"restored epoch {s.epoch}, the lowest validation loss"

@@ -13,5 +13,7 @@ __all__ = ["LESSONS", "Lesson", "View"]
 
 LESSONS: dict[str, Lesson] = {
     item.name: item
-    for item in sorted((*models.LESSONS, *optimization.LESSONS, *inspection.LESSONS, *generalization.LESSONS), key=lambda x: x.number)
+    for item in sorted(
+        (*models.LESSONS, *optimization.LESSONS, *inspection.LESSONS, *generalization.LESSONS), key=lambda x: x.number
+    )
 }
