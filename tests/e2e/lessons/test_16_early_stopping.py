@@ -20,7 +20,7 @@ def number(page: Any, name: str) -> float:
 
 def status_says(page: Any, fragment: str) -> None:
     page.wait_for_function(
-        f"() => document.querySelector(\"{sel('status')}\").textContent.includes({fragment!r})", timeout=WAIT
+        f'() => document.querySelector("{sel("status")}").textContent.includes({fragment!r})', timeout=WAIT
     )
 
 
@@ -46,7 +46,7 @@ def play_on_without_early_stopping(page: Any, server: str) -> tuple[int, float, 
     page.wait_for_function("() => window.playground.config.early_stopping === null", timeout=WAIT)
     page.click(sel("play"))
     page.wait_for_function(
-        f"() => Number(document.querySelector(\"{sel('epoch')}\").textContent) >= {stopped + 100}", timeout=WAIT
+        f'() => Number(document.querySelector("{sel("epoch")}").textContent) >= {stopped + 100}', timeout=WAIT
     )
     page.click(sel("pause"))
     page.wait_for_selector(f"{sel('play')}:not(.active)", timeout=WAIT)
