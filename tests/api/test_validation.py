@@ -69,3 +69,12 @@ def test_early_stopping_turns_on_and_off_live(client: TestClient) -> None:
     assert on["rebuilt"] is False and on["config"]["early_stopping"] == {"patience": 4}
     off = client.patch(f"/api/sessions/{sid}", json={"early_stopping": None}).json()
     assert off["rebuilt"] is False and off["state"]["epoch"] == 3
+
+
+def test_data_lists_the_validation_points_apart(client: TestClient) -> None:
+    sid = create(client, **OVERFITS)
+    data = client.get(f"/api/sessions/{sid}/data").json()
+    sizes = {name: len(data[name]["points"]) for name in ("train", "validation", "test")}
+    assert sizes == {"train": 70, "validation": 30, "test": 100}
+    plain = client.get(f"/api/sessions/{create(client)}/data").json()
+    assert plain["validation"] == {"points": [], "labels": []}
