@@ -6,13 +6,14 @@ import { $ } from "./helpers.js";
 export function showLesson(lesson) {
   $("lesson").hidden = false;
   document.querySelector(".data").classList.add("lesson-mode");
-  $("lesson-number").textContent = `Lesson ${lesson.number} of 12`;
+  $("lesson-number").textContent = `Lesson ${lesson.number}`;
   $("lesson-title").textContent = lesson.title;
   $("lesson-text").textContent = lesson.text;
   $("lesson-try").replaceChildren(...lesson.try.map((t) => Object.assign(document.createElement("li"), { textContent: t })));
   document.title = `${lesson.title} · Neural Playground`;
   api.lessons().then((all) => {
     const at = all.findIndex((l) => l.name === lesson.name);
+    $("lesson-number").textContent = `Lesson ${lesson.number} of ${Math.max(...all.map((l) => l.number))}`;
     for (const [id, other, arrow] of [["lesson-prev", all[at - 1], "← "], ["lesson-next", all[at + 1], " →"]]) {
       const link = $(id);
       if (!other) continue;

@@ -15,8 +15,8 @@ LESSONS: tuple[Lesson, ...] = (
         "set plays no part in that choice, so at the end its numbers are still an honest estimate.",
         [
             "Press Play: training stops by itself, and the status names the epoch it went back to.",
-            "Turn early stopping off and press Play again: the validation loss climbs while the training loss "
-            "keeps falling.",
+            "Turn early stopping off (in Data settings) and press Play again: the validation loss climbs while "
+            "the training loss keeps falling.",
             "Then press Restore best: the run goes back to the epoch with the lowest validation loss, and says so.",
         ],
         config={

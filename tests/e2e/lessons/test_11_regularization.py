@@ -12,7 +12,6 @@ WAIT = 90_000  # ms: the machine may be busy
 
 def test_try_3_restore_best_goes_back_to_the_lowest_validation_loss(page: Any, server: str) -> None:
     open_playground(page, f"{server}/lessons/regularization")
-    page.click(sel("view-network"))
     page.select_option(sel("speed"), "max")
     page.click(sel("play"))
     # The validation loss has turned up once Restore best offers an earlier epoch; train on past it.
