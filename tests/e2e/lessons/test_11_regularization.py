@@ -16,7 +16,7 @@ def test_try_3_restore_best_goes_back_to_the_lowest_validation_loss(page: Any, s
     page.click(sel("play"))
     # The validation loss has turned up once Restore best offers an earlier epoch; train on past it.
     page.wait_for_selector(f"{sel('restore-best')}:not([hidden])", timeout=WAIT)
-    page.wait_for_function(f'() => Number(document.querySelector("{sel("epoch")}").textContent) >= 150', timeout=WAIT)
+    page.wait_for_function(f'() => Number(document.querySelector("{sel("epoch")}").textContent) >= 100', timeout=WAIT)
     page.click(sel("pause"))
     page.wait_for_selector(f"{sel('play')}:not(.active)", timeout=WAIT)
     found = re.fullmatch(r"Lowest validation loss ([\d.]+) at epoch (\d+)", str(page.text_content(sel("best-epoch"))))

@@ -46,7 +46,7 @@ def play_on_without_early_stopping(page: Any, server: str) -> tuple[int, float, 
     page.wait_for_function("() => window.playground.config.early_stopping === null", timeout=WAIT)
     page.click(sel("play"))
     page.wait_for_function(
-        f'() => Number(document.querySelector("{sel("epoch")}").textContent) >= {stopped + 100}', timeout=WAIT
+        f'() => Number(document.querySelector("{sel("epoch")}").textContent) >= {stopped + 60}', timeout=WAIT
     )
     page.click(sel("pause"))
     page.wait_for_selector(f"{sel('play')}:not(.active)", timeout=WAIT)
@@ -62,7 +62,7 @@ def test_try_1_training_stops_by_itself_at_the_epoch_it_names(page: Any, server:
 
 def test_try_2_without_early_stopping_validation_loss_climbs_as_training_loss_falls(page: Any, server: str) -> None:
     stopped, validation, train = play_on_without_early_stopping(page, server)
-    assert int(text(page, "epoch")) >= stopped + 100
+    assert int(text(page, "epoch")) >= stopped + 60
     assert number(page, "validation-loss") > validation
     assert number(page, "train-loss") < train
 
