@@ -51,10 +51,6 @@ class EvaluationSets:
     def n_train(self) -> int:
         return int(self.x_train.shape[0])
 
-    @property
-    def has_validation(self) -> bool:
-        return self.split.validation_points.shape[0] > 0
-
 
 def measure(model: MLP, loss: Loss, sets: EvaluationSets, classification: bool, reg: RegularizationConfig) -> Metrics:
     """Loss, accuracy and penalty on each set at the model's current weights."""

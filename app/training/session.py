@@ -247,6 +247,7 @@ class Session:
 
     @property
     def monitored_loss(self) -> float:
+        """What a loss-driven schedule watches: the validation loss, or the training loss without one."""
         return early_stopping.monitored_loss(self.metrics)
 
     def _checkpoint(self) -> Checkpoint:
