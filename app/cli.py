@@ -168,9 +168,9 @@ def train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     bar = tqdm(total=args.epochs, unit="epoch", disable=not sys.stderr.isatty(), file=sys.stderr)
     with bar:
-        while session.epoch < args.epochs and session.status != "diverged":
+        while session.epoch < args.epochs and not session.halted:
             session.step(1, "epoch")
-            if session.status != "diverged":
+            if not session.halted:
                 bar.update(1)
                 bar.set_postfix(loss=f"{session.metrics.train_loss:.4f}", refresh=False)
     seconds = time.perf_counter() - started

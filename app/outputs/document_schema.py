@@ -21,11 +21,14 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 class HistoryRecord(WireIn, Record):
     # A document may leave out what a run did not measure (exports drop nulls): the test
-    # numbers without test points, accuracy for regression, the penalty without regularization.
+    # numbers without test points, the validation numbers without a validation share,
+    # accuracy for regression, the penalty without regularization.
     test_loss: float | None = None
     train_accuracy: Share | None = None
     test_accuracy: Share | None = None
     penalty: float = 0.0
+    validation_loss: float | None = None
+    validation_accuracy: Share | None = None
     learning_rate: float = Field(ge=0.0, le=MAX_LEARNING_RATE)
 
 

@@ -38,6 +38,7 @@ def data(s: Session, decimals: int | None = None) -> dict[str, Any]:
     return {
         "train": {"points": values(sp.train_points), "labels": values(sp.train_labels)},
         "test": {"points": values(sp.test_points), "labels": values(sp.test_labels)},
+        "validation": {"points": values(sp.validation_points), "labels": values(sp.validation_labels)},
         "task": s.config.task,
         "classes": s.config.dataset.classes,
     }

@@ -51,11 +51,11 @@ class Trainer:
                 if preemptions is not None and slot.preemptions != preemptions:
                     return True
                 k = min(remaining, self.chunk(slot))
-                seconds, diverged = await self.pool.on(slot, partial(_timed_step, batches=k), turn=True)
+                seconds, halted = await self.pool.on(slot, partial(_timed_step, batches=k), turn=True)
                 slot.seconds_per_batch = 0.7 * slot.seconds_per_batch + 0.3 * (seconds / k)
                 remaining -= k
                 slot.bump()
-                if diverged:
+                if halted:
                     break
         finally:
             self._training -= 1
@@ -96,7 +96,7 @@ class Trainer:
                         if slot.speed is None or slot.deleted:
                             break
                         await self.train(slot, k)
-                    if slot.session.status == "diverged":
+                    if slot.session.halted:
                         slot.speed = None
                         slot.bump()
                         break
@@ -129,4 +129,4 @@ def _timed_step(session: Session, batches: int) -> tuple[float, bool]:
     # and sessions measured in a bad moment would be given smaller (unfair) chunks.
     start = time.thread_time()
     session.step(batches, "batch", evaluate=False)
-    return time.thread_time() - start, session.status == "diverged"
+    return time.thread_time() - start, session.halted

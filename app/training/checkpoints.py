@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from app.nn.arrays import Array
 from app.nn.diagnostics import LayerHealth
 from app.training.history import Thinned
-from app.training.metrics import Metrics
+from app.training.metrics import BestBy, Metrics
 
 HEALTH_EVERY = 10  # epochs between gradient-health records
 CHECKPOINT_BYTES = 1_000_000  # per session, for rewinding
@@ -37,22 +38,43 @@ class HealthRecord:
     layers: list[LayerHealth]
 
 
+def ranking_loss(metrics: Metrics) -> float | None:
+    """The loss that picks the best epoch: validation when the run has a validation set, else test."""
+    return metrics.test_loss if metrics.validation_loss is None else metrics.validation_loss
+
+
+def ranked_by(metrics: Metrics) -> BestBy:
+    return "test" if metrics.validation_loss is None else "validation"
+
+
 class Checkpoints(Thinned[Checkpoint]):
-    """A bounded, evenly thinned set of checkpoints, and the one with the lowest test loss."""
+    """A bounded, evenly thinned set of checkpoints, and the one with the lowest ranking loss."""
 
     def __init__(self, start: Checkpoint) -> None:
         # Each checkpoint holds the weights and up to two optimizer buffers of the same size.
         super().__init__(max(4, min(200, CHECKPOINT_BYTES // (3 * start.params.nbytes))))
         self.records = [start]
-        self.best: Checkpoint | None = start if start.metrics.test_loss is not None else None
+        self.best: Checkpoint | None = start if ranking_loss(start.metrics) is not None else None
 
-    def epoch_ended(self, epoch: int, test_loss: float | None, make: Callable[[], Checkpoint]) -> None:
+    def epoch_ended(self, epoch: int, metrics: Metrics, make: Callable[[], Checkpoint]) -> None:
         """Keep the epoch if it is the best so far or the thinning wants it; ``make`` at most once."""
-        best = self.best
-        if test_loss is not None and (best is None or test_loss < (best.metrics.test_loss or math.inf)):
+        best, loss = self.best, ranking_loss(metrics)
+        if loss is not None and (best is None or loss < (ranking_loss(best.metrics) or math.inf)):
             self.best = best = make()
         if self.wants(epoch):
             self.add(best if best is not None and best.epoch == epoch else make())
+
+    def best_summary(self) -> dict[str, Any]:
+        """The state's best_* fields: the best epoch, its test loss, and its loss on the set that ranked it."""
+        best = self.best
+        if best is None:
+            return {"best_epoch": None, "best_test_loss": None, "best_by": None, "best_loss": None}
+        return {
+            "best_epoch": best.epoch,
+            "best_test_loss": best.metrics.test_loss,
+            "best_by": ranked_by(best.metrics),
+            "best_loss": ranking_loss(best.metrics),
+        }
 
     def rewind(self, target: Checkpoint) -> None:
         """Forget what came after ``target``: the run continues from it."""

@@ -58,6 +58,7 @@ MAX_LAYERS = 8
 MAX_UNITS = 64
 MAX_LEARNING_RATE = 10.0
 MAX_REG_RATE = 10.0
+MAX_PATIENCE = 100_000
 DEFAULT_FEATURES: tuple[FeatureName, ...] = ("x1", "x2")
 
 Coordinate = Annotated[float, Field(ge=-VIEW, le=VIEW)]
@@ -86,6 +87,12 @@ class DatasetConfig(StrictModel):
     )
     noise: float = Field(0.1, ge=0.0, le=1.0, description="0..1; its meaning per dataset is in GET /api/datasets.")
     train_fraction: float = Field(0.5, ge=0.1, le=0.9, description="Share of points used for training.")
+    validation_fraction: float = Field(
+        0.0,
+        ge=0.0,
+        lt=1.0,
+        description="Share of the training points held out for validation (never taken from the test set).",
+    )
     classes: int | None = Field(
         None,
         ge=2,
@@ -112,6 +119,17 @@ class DatasetConfig(StrictModel):
     def _enough_samples(cls, v: int, info: ValidationInfo) -> int:
         if info.data.get("name") != "custom" and v < MIN_SAMPLES:
             raise ValueError(f"generated datasets have at least {MIN_SAMPLES} points")
+        return v
+
+    @field_validator("validation_fraction")
+    @classmethod
+    def _training_points_left(cls, v: float, info: ValidationInfo) -> float:
+        samples, fraction = info.data.get("samples"), info.data.get("train_fraction")
+        if v == 0.0 or info.data.get("name") == "custom" or samples is None or fraction is None:
+            return v
+        held, train = validation_count(samples, fraction, v)
+        if held < 1 or train - held < 1:
+            raise ValueError(f"must hold out at least one of the {train} training points and leave one")
         return v
 
     @field_validator("classes")
@@ -193,6 +211,12 @@ class RegularizationConfig(StrictModel):
     rate: float = Field(0.0, ge=0.0, le=MAX_REG_RATE)
 
 
+class EarlyStoppingConfig(StrictModel):
+    patience: int = Field(
+        10, ge=1, le=MAX_PATIENCE, description="Epochs without a lower validation loss before training stops."
+    )
+
+
 class Config(StrictModel):
     dataset: DatasetConfig = Field(default_factory=DatasetConfig)
     features: list[FeatureName] = Field(
@@ -213,6 +237,11 @@ class Config(StrictModel):
     optimizer: OptimizerConfig = Field(default_factory=OptimizerConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     regularization: RegularizationConfig = Field(default_factory=RegularizationConfig)
+    early_stopping: EarlyStoppingConfig | None = Field(
+        None,
+        description="Stop when the validation loss has not improved for `patience` epochs, "
+        "and go back to the best epoch; null is off. Needs dataset.validation_fraction > 0.",
+    )
     batch_size: int = Field(
         10, ge=1, le=MAX_SAMPLES, description="Points per step; more than the training set means full batch."
     )
@@ -236,6 +265,14 @@ class Config(StrictModel):
     def _unique_features(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v):
             raise ValueError("each feature may appear once")
+        return v
+
+    @field_validator("early_stopping")
+    @classmethod
+    def _needs_validation(cls, v: EarlyStoppingConfig | None, info: ValidationInfo) -> EarlyStoppingConfig | None:
+        dataset = info.data.get("dataset")
+        if v is not None and dataset is not None and dataset.validation_fraction == 0.0:
+            raise ValueError("early stopping watches the validation loss: set dataset.validation_fraction above 0")
         return v
 
     @field_validator("loss")
@@ -267,7 +304,13 @@ class Config(StrictModel):
 
 
 # Fields whose change keeps the model and its weights; the rest rebuild.
-LIVE_FIELDS = frozenset({"optimizer", "schedule", "regularization", "batch_size"})
+LIVE_FIELDS = frozenset({"optimizer", "schedule", "regularization", "early_stopping", "batch_size"})
+
+
+def validation_count(samples: int, train_fraction: float, validation_fraction: float) -> tuple[int, int]:
+    """(validation points, training points before they are held out) for a generated set."""
+    train = max(1, round(train_fraction * samples))
+    return round(validation_fraction * train), train
 
 
 def merge(config: Config, patch: dict[str, Any]) -> Config:

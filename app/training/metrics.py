@@ -10,27 +10,33 @@ derive from them, so a field is named, typed and described here only. (The
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-Status = Literal["ready", "training", "diverged"]
+Status = Literal["ready", "training", "diverged", "stopped"]
+BestBy = Literal["validation", "test"]
 
 
 @dataclass(frozen=True)
 class Metrics:
-    """Loss, accuracy and penalty on the training and test sets at some weights."""
+    """Loss, accuracy and penalty on the training, test and validation sets at some weights."""
 
     train_loss: Annotated[float, Field(description="Mean data loss on the training set (no penalty).")]
     test_loss: Annotated[float | None, Field(description="Mean data loss on the test set; null without test points.")]
     train_accuracy: Annotated[float | None, Field(description="Share classified right; null for regression.")]
     test_accuracy: float | None
     penalty: Annotated[float, Field(description="The regularization term at the current weights.")]
+    # Keyword-only with a default, so that records written before validation existed still load.
+    validation_loss: Annotated[
+        float | None, Field(description="Mean data loss on the validation set; null without a validation share.")
+    ] = field(default=None, kw_only=True)
+    validation_accuracy: float | None = field(default=None, kw_only=True)
 
     @property
     def finite(self) -> bool:
-        values = (self.train_loss, self.test_loss, self.penalty)
+        values = (self.train_loss, self.test_loss, self.validation_loss, self.penalty)
         return all(v is None or math.isfinite(v) for v in values)
 
 
@@ -61,8 +67,13 @@ class SessionState(Progress):
     total_loss: Annotated[float, Field(description="train_loss + penalty: what training minimises.")]
     learning_rate: Annotated[float, Field(description="The scheduled learning rate now.")]
     status: Status
-    message: Annotated[str, Field(description="Why a run diverged, in plain words.")] = ""
+    message: Annotated[str, Field(description="Why a run diverged or stopped, in plain words.")] = ""
     best_epoch: Annotated[
-        int | None, Field(description="The epoch with the lowest test loss so far (early stopping).")
+        int | None,
+        Field(description="The epoch with the lowest validation loss so far (test loss without a validation share)."),
     ] = None
     best_test_loss: float | None = None
+    best_by: Annotated[
+        BestBy | None, Field(description="Which set's loss picks the best epoch: validation when there is one.")
+    ] = None
+    best_loss: Annotated[float | None, Field(description="The best epoch's loss on the set best_by names.")] = None

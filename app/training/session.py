@@ -7,7 +7,8 @@ the server wraps it with locks and streams its frames.
 Reproducibility: the data come from the data seed, the weights and batch
 order from the run seed, each through its own SeedSequence stream, so the
 same config gives bit-identical numbers. A run that diverges goes back to its
-last healthy evaluation (see app.training.divergence).
+last healthy evaluation (see app.training.divergence); one that early stopping
+ends goes back to its best epoch (see app.training.early_stopping).
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from app.nn.losses import make_loss
 from app.nn.model import MLP
 from app.nn.optimizers import Optimizer, make_optimizer
 from app.nn.schedules import Schedule
-from app.training.checkpoints import HEALTH_EVERY, Checkpoint, Checkpoints, HealthRecord
+from app.training import early_stopping
+from app.training.checkpoints import HEALTH_EVERY, Checkpoint, Checkpoints, HealthRecord, ranked_by
 from app.training.config import Config, RegularizationConfig, rebuild_needed
 from app.training.divergence import WEIGHTS_NOT_FINITE, Snapshot, Watch, diverged_message, loss_ceiling
 from app.training.errors import FieldError
+from app.training.evaluation import EvaluationSets, measure
 from app.training.history import History, Record, Thinned
 from app.training.metrics import Metrics, SessionState, Status
 from app.training.split import Split, load_split
@@ -53,11 +56,8 @@ class Session:
         self.split: Split = load_split(cfg.dataset, cfg.data_seed)
         self.features = tuple(cfg.features)
         self.loss = make_loss(cfg.loss, cfg.task, cfg.classes)
-        self._x_train = feature_matrix(self.features, self.split.train_points)
-        self._x_test = feature_matrix(self.features, self.split.test_points)
-        self._t_train = self.loss.targets(self.split.train_labels)
-        self._t_test = self.loss.targets(self.split.test_labels)
-        self._x_all = np.concatenate([self._x_train, self._x_test])
+        self._sets = EvaluationSets.of(self.split, lambda p: feature_matrix(self.features, p), self.loss)
+        self._x_train, self._t_train = self._sets.x_train, self._sets.t_train
         self.model = MLP(
             [len(self.features), *cfg.hidden_layers, self.loss.outputs],
             activation=cfg.activation,
@@ -124,7 +124,7 @@ class Session:
             return True
         optimizer, schedule = self._live_settings(config)
         # The penalty (and so the reported objective) depends on the live settings.
-        metrics = self._evaluate(config.regularization)
+        metrics = self.evaluate(config.regularization)
         self.config, self.optimizer, self.schedule, self.metrics = config, optimizer, schedule, metrics
         return False
 
@@ -159,7 +159,7 @@ class Session:
         """
         if not 1 <= steps <= MAX_STEPS:
             raise ValueError(f"steps must be in 1..{MAX_STEPS}")
-        if self.status == "diverged":
+        if self.halted:
             self.status, self.message = "ready", ""
         # Overflow on the way to divergence is expected and handled; keep it off the console.
         with np.errstate(all="ignore"):
@@ -206,7 +206,7 @@ class Session:
             else:
                 self._cursor = 0
                 self.epoch += 1
-                if not self._record(append=True):
+                if not self._record(append=True) or self._stopped_early():
                     return False
         return True
 
@@ -232,6 +232,24 @@ class Session:
             )
         return True
 
+    def _stopped_early(self) -> bool:
+        """At an epoch's end: if the validation loss has waited too long, go back to its best."""
+        why = early_stopping.verdict(self.config.early_stopping, self.epoch, self.checkpoints.best)
+        if why is not None:
+            self.go_back(None)
+            self.status, self.message = "stopped", why
+        return why is not None
+
+    @property
+    def halted(self) -> bool:
+        """Whether the run stopped by itself (diverged, or early stopping): playing ends."""
+        return self.status in ("diverged", "stopped")
+
+    @property
+    def monitored_loss(self) -> float:
+        """What a loss-driven schedule watches: the validation loss, or the training loss without one."""
+        return early_stopping.monitored_loss(self.metrics)
+
     def _checkpoint(self) -> Checkpoint:
         return Checkpoint(
             self.epoch,
@@ -244,7 +262,7 @@ class Session:
 
     def _log_epoch(self) -> None:
         """At an epoch's end: the best weights so far, a checkpoint, gradient health."""
-        self.checkpoints.epoch_ended(self.epoch, self.metrics.test_loss, self._checkpoint)
+        self.checkpoints.epoch_ended(self.epoch, self.metrics, self._checkpoint)
         if self.epoch % HEALTH_EVERY == 0 and self.health.wants(self.epoch):
             self.health.add(HealthRecord(self.epoch, self.layer_health()))
 
@@ -254,7 +272,8 @@ class Session:
         return layer_health(self.model, self._x_train)
 
     def go_back(self, epoch: int | None = None) -> None:
-        """Continue from a checkpoint (or, with None, the epoch with the lowest test loss).
+        """Continue from a checkpoint (or, with None, the epoch with the lowest validation loss,
+        or test loss without a validation set; the message says which).
 
         Later history, checkpoints and health go; with the settings unchanged the
         run then repeats exactly what it did before.
@@ -263,6 +282,7 @@ class Session:
         if target is None:
             what = "no epoch with a test loss yet" if epoch is None else f"no checkpoint at epoch {epoch}"
             raise FieldError(("epoch",), what)
+        why = "" if epoch is not None else f"restored epoch {target.epoch}, the lowest {ranked_by(target.metrics)} loss"
         self.model.params[:] = target.params
         self.optimizer.load_state_dict(target.optimizer)
         self._batch_rng.bit_generator.state = target.batch_rng
@@ -271,34 +291,14 @@ class Session:
         self.history.truncate_after(target.epoch)
         self.health.truncate_after(target.epoch)
         self.checkpoints.rewind(target)
-        self.status, self.message = "ready", ""
+        self.status, self.message = "ready", why
         self._snapshot = self._take_snapshot()
         self._watch.clear()
 
-    def evaluate(self) -> Metrics:
-        """Loss, accuracy and penalty on the training and test sets at the current weights."""
-        return self._evaluate(self.config.regularization)
-
-    def _evaluate(self, reg: RegularizationConfig) -> Metrics:
-        n = self.n_train
-        with np.errstate(all="ignore"):
-            scores = self.model(self._x_all)
-            train, test = scores[:n], scores[n:]
-            loss = self.loss
-            has_test = test.shape[0] > 0
-            classification = self.config.task == "classification"
-            train_acc = test_acc = None
-            if classification:
-                train_acc = loss.accuracy(train, self.split.train_labels)
-                if has_test:
-                    test_acc = loss.accuracy(test, self.split.test_labels)
-            return Metrics(
-                train_loss=loss.value(train, self._t_train),
-                test_loss=loss.value(test, self._t_test) if has_test else None,
-                train_accuracy=train_acc,
-                test_accuracy=test_acc,
-                penalty=regularizers.penalty(reg.kind, reg.rate, self.model.weights),
-            )
+    def evaluate(self, reg: RegularizationConfig | None = None) -> Metrics:
+        """Loss, accuracy and penalty on each set at the current weights (penalty: ``reg`` or the config's)."""
+        reg = self.config.regularization if reg is None else reg
+        return measure(self.model, self.loss, self._sets, self.config.task == "classification", reg)
 
     def _take_snapshot(self) -> Snapshot:
         return Snapshot(self.model.params.copy(), self.metrics, self.epoch, self.step_count, self._cursor)
@@ -319,7 +319,7 @@ class Session:
     # ---- views ------------------------------------------------------------------------
 
     def state(self) -> SessionState:
-        m, best = self.metrics, self.checkpoints.best
+        m = self.metrics
         return SessionState(
             epoch=self.epoch,
             step=self.step_count,
@@ -328,8 +328,7 @@ class Session:
             learning_rate=self.learning_rate,
             status=self.status,
             message=self.message,
-            best_epoch=None if best is None else best.epoch,
-            best_test_loss=None if best is None else best.metrics.test_loss,
+            **self.checkpoints.best_summary(),
         )
 
     def scores(self, points: Array) -> Array:

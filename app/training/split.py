@@ -1,4 +1,8 @@
-"""A config's points, generated or given, split into training and test sets."""
+"""A config's points, generated or given, split into training, validation and test sets.
+
+The validation set is carved from the training points (never from the test
+set), so with no validation share the split is exactly the train/test split.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from app.training.config import DatasetConfig
+from app.training.config import DatasetConfig, validation_count
 from app.training.datasets import Labels, make
 
 Points = NDArray[np.float64]
@@ -21,14 +25,16 @@ class Split:
     train_labels: NDArray[np.generic]
     test_points: Points
     test_labels: NDArray[np.generic]
+    validation_points: Points
+    validation_labels: NDArray[np.generic]
 
     @property
     def points(self) -> Points:
-        return np.concatenate([self.train_points, self.test_points])
+        return np.concatenate([self.train_points, self.validation_points, self.test_points])
 
     @property
     def labels(self) -> NDArray[np.generic]:
-        return np.concatenate([self.train_labels, self.test_labels])
+        return np.concatenate([self.train_labels, self.validation_labels, self.test_labels])
 
 
 def _rng(seed: int, stream: int) -> np.random.Generator:
@@ -36,13 +42,15 @@ def _rng(seed: int, stream: int) -> np.random.Generator:
 
 
 def load_split(dataset: DatasetConfig, data_seed: int) -> Split:
-    """Generate (or take) the points and split them by ``dataset.train_fraction``.
+    """Generate (or take) the points and split them by ``dataset.train_fraction``, then hold
+    ``dataset.validation_fraction`` of the training points out for validation.
 
     Generated sets are cut exactly: the first round(fraction * n) of a seeded
-    permutation train. Custom points are cut per class, so each class trains
-    within one point of its share however few points there are; the cut only
-    looks at earlier points, so adding a point never moves the points already
-    placed between the sets.
+    permutation train, and of those the first round(validation_fraction * train) of
+    another seeded permutation validate. Custom points are cut per class, so each
+    class trains (and validates) within one point of its share however few points
+    there are; the cut only looks at earlier points, so adding a point never moves
+    the points already placed between the sets.
     """
     if dataset.name == "custom":
         assert dataset.points is not None and dataset.labels is not None
@@ -51,16 +59,30 @@ def load_split(dataset: DatasetConfig, data_seed: int) -> Split:
         train = _even_per_class(labels, dataset.train_fraction, _rng(data_seed, 1))
         if not train.any():
             train[:] = True
+        held = np.zeros_like(train)
+        if dataset.validation_fraction > 0.0:
+            members = np.flatnonzero(train)
+            held[members] = _even_per_class(labels[members], dataset.validation_fraction, _rng(data_seed, 2))
+            if held[members].all():
+                held[:] = False  # training needs a point of its own more than validation does
     else:
         points, labels = make(dataset.name, dataset.samples, dataset.noise, _rng(data_seed, 0), dataset.classes)
         n = points.shape[0]
+        held_count, train_count = validation_count(n, dataset.train_fraction, dataset.validation_fraction)
         train = np.zeros(n, dtype=bool)
-        train[_rng(data_seed, 1).permutation(n)[: max(1, round(dataset.train_fraction * n))]] = True
+        train[_rng(data_seed, 1).permutation(n)[:train_count]] = True
+        held = np.zeros(n, dtype=bool)
+        if held_count > 0:
+            members = np.flatnonzero(train)
+            held[members[_rng(data_seed, 2).permutation(members.size)[:held_count]]] = True
+    fit, test = train & ~held, ~train
     return Split(
-        np.ascontiguousarray(points[train]),
-        labels[train],
-        np.ascontiguousarray(points[~train]),
-        labels[~train],
+        np.ascontiguousarray(points[fit]),
+        labels[fit],
+        np.ascontiguousarray(points[test]),
+        labels[test],
+        np.ascontiguousarray(points[held]),
+        labels[held],
     )
 
 

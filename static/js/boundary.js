@@ -66,11 +66,12 @@ export class BoundaryPlot {
     if (Math.abs(x) <= VIEW && Math.abs(y) <= VIEW) this.onClick(x, y, this.pointer === "touch");
   }
 
-  // data: {train: {points, labels}, test: {...}, task}; labels are classes or values.
+  // data: {train: {points, labels}, test: {...}, validation: {...}, task}; labels are classes or values.
   setPoints(data, { palette = "classic", showTest = true } = {}) {
     if (!this.ready) return;
     const regression = data.task === "regression";
-    const bound = regression ? Math.max(1e-9, ...[...data.train.labels, ...data.test.labels].map(Math.abs)) : 1;
+    const held = data.validation || { points: [], labels: [] };
+    const bound = regression ? Math.max(1e-9, ...[...data.train.labels, ...data.test.labels, ...held.labels].map(Math.abs)) : 1;
     const paint = diverging(palette, 1);
     const px = new Uint8ClampedArray(4);
     const colour = (label) => {
@@ -78,20 +79,22 @@ export class BoundaryPlot {
       paint(px, 0, label / bound);
       return `rgb(${px[0]},${px[1]},${px[2]})`;
     };
-    const trace = (set, test) => ({
+    const trace = (set, outline, visible = true) => ({
       x: set.points.map((p) => p[0]),
       y: set.points.map((p) => p[1]),
       mode: "markers",
       type: "scatter",
       hoverinfo: "skip",
-      visible: !test || showTest,
+      visible,
       marker: {
         size: 7,
         color: set.labels.map(colour),
-        line: { width: 1, color: test ? "#222" : "#fff" },
+        line: { width: 1, color: outline },
       },
     });
-    this.Plotly.react(this.el, [trace(data.train, false), trace(data.test, true)], this.el.layout);
+    // Validation points are training points held out: outlined in green, shown like the training set.
+    const traces = [trace(data.train, "#fff"), trace(data.test, "#222", showTest), trace(held, "#137333")];
+    this.Plotly.react(this.el, traces, this.el.layout);
   }
 
   // A decoded output map, coloured for its task.

@@ -66,6 +66,9 @@ export class Controls {
     this.slider("noise", (v) => v.toFixed(2), (v) => ({ dataset: { noise: v } }));
     this.slider("train-fraction", (v) => `${Math.round(v * 100)}%`, (v) => ({ dataset: { train_fraction: v } }));
     this.slider("samples", (v) => String(v), (v) => ({ dataset: { samples: v } }));
+    this.slider("validation-fraction", (v) => `${Math.round(v * 100)}%`, (v) => this.validationPatch(v));
+    on("early-stopping", "change", (el) => this.stoppingPatch(el.checked));
+    on("patience", "change", () => ($("early-stopping").checked ? this.stoppingPatch(true) : null));
     on("classes", "change", (el) => ({ dataset: { classes: Number(el.value) } }));
     $("regenerate").addEventListener("click", () =>
       this.onPatch({ dataset: { seed: Math.floor(Math.random() * 100000) } }),
@@ -82,6 +85,19 @@ export class Controls {
     const output = $(`${id}-value`);
     input.addEventListener("input", () => (output.textContent = format(Number(input.value))));
     input.addEventListener("change", () => this.onPatch(make(Number(input.value))));
+  }
+
+  // Early stopping watches the validation loss: no share, no early stopping.
+  validationPatch(share) {
+    return share === 0 && this.config.early_stopping ? { dataset: { validation_fraction: 0 }, early_stopping: null } : { dataset: { validation_fraction: share } };
+  }
+
+  // Turning early stopping on without a validation share holds out a fifth of the training points.
+  stoppingPatch(on) {
+    const patience = Math.max(1, Math.round(Number($("patience").value)) || 1);
+    if (!on) return { early_stopping: null };
+    const share = this.config.dataset.validation_fraction > 0 ? {} : { dataset: { validation_fraction: 0.2 } };
+    return { ...share, early_stopping: { patience } };
   }
 
   buildFeatures(features) {
@@ -153,6 +169,10 @@ export class Controls {
     $("train-fraction-value").textContent = `${Math.round(ds.train_fraction * 100)}%`;
     $("samples").value = ds.samples;
     $("samples-value").textContent = String(ds.samples);
+    $("validation-fraction").value = ds.validation_fraction;
+    $("validation-fraction-value").textContent = `${Math.round(ds.validation_fraction * 100)}%`;
+    $("early-stopping").checked = config.early_stopping !== null;
+    if (config.early_stopping && document.activeElement !== $("patience")) $("patience").value = config.early_stopping.patience;
     const spec = this.options.datasets.find((d) => d.name === ds.name);
     const variable = spec && spec.max_classes && spec.max_classes > spec.min_classes;
     $("classes-label").hidden = !variable;

@@ -1,7 +1,8 @@
 // Per-epoch curves in three panels with their own axes: loss, accuracy and the
 // learning rate, side by side when there is room and stacked when not. Points are
 // appended as they arrive; past MAX_POINTS every other point is dropped, so a
-// long run stays light while still spanning all of it.
+// long run stays light while still spanning all of it. The validation lines show
+// only once a record carries validation numbers (a run with a validation share).
 
 import { plotTextSize } from "./helpers.js";
 
@@ -9,8 +10,10 @@ const MAX_POINTS = 1500;
 const TRACES = [
   { key: "train_loss", name: "train", axis: "y", color: "#2c3035", dash: "solid" },
   { key: "test_loss", name: "test", axis: "y", color: "#6b7280", dash: "dash" },
+  { key: "validation_loss", name: "validation", axis: "y", color: "#137333", dash: "dot" },
   { key: "train_accuracy", name: "train", axis: "y2", color: "#0877bd", dash: "solid" },
   { key: "test_accuracy", name: "test", axis: "y2", color: "#5b9cc8", dash: "dash" },
+  { key: "validation_accuracy", name: "validation", axis: "y2", color: "#34a853", dash: "dot" },
   { key: "learning_rate", name: "rate", axis: "y3", color: "#c26a00", dash: "solid" },
 ];
 const TITLES = ["loss", "accuracy", "learning rate"];
@@ -24,6 +27,7 @@ export class Curves {
     this.series = TRACES.map(() => []);
     this.lastEpoch = -1;
     this.regression = false;
+    this.validation = false;
   }
 
   init(Plotly) {
@@ -121,7 +125,7 @@ export class Curves {
       type: "scatter",
       mode: "lines",
       line: { color: t.color, dash: t.dash, width: 1.6 },
-      visible: !(this.regression && t.axis === "y2"),
+      visible: !(this.regression && t.axis === "y2") && (this.validation || t.name !== "validation"),
       showlegend: t.axis === "y" || (this.regression && t.axis === "y3"),
       hovertemplate: t.key === "learning_rate" ? "%{y:.3g}" : t.axis === "y2" ? "%{y:.1%}" : "%{y:.4f}",
     }));
@@ -132,6 +136,7 @@ export class Curves {
     const fresh = records.filter((r) => r.epoch > this.lastEpoch);
     if (fresh.length) this.lastEpoch = fresh[fresh.length - 1].epoch;
     for (const r of fresh) {
+      if (r.validation_loss !== null && r.validation_loss !== undefined) this.validation = true;
       this.x.push(r.epoch);
       TRACES.forEach((t, i) => this.series[i].push(r[t.key]));
     }
@@ -142,10 +147,11 @@ export class Curves {
   // Records in epoch order; older or repeated epochs are ignored.
   append(records) {
     const before = this.x.length;
+    const validation = this.validation;
     const fresh = this.push(records);
     if (!fresh.length) return;
-    if (this.x.length !== before + fresh.length || before === 0) {
-      this.redraw(); // thinned, or the first points: the axes get their labels
+    if (this.x.length !== before + fresh.length || before === 0 || validation !== this.validation) {
+      this.redraw(); // thinned, the first points (the axes get their labels), or validation lines to show
     } else if (this.ready) {
       const xs = TRACES.map(() => fresh.map((r) => r.epoch));
       const ys = TRACES.map((t) => fresh.map((r) => r[t.key]));
@@ -164,6 +170,7 @@ export class Curves {
     this.x = [];
     this.series = TRACES.map(() => []);
     this.lastEpoch = -1;
+    this.validation = false;
     this.push(records);
     this.redraw();
   }
@@ -172,7 +179,7 @@ export class Curves {
     if (this.ready) this.Plotly.react(this.el, this.traces(), { ...this.layout(), shapes: this.el.layout.shapes });
   }
 
-  // Early stopping: a dashed line at the epoch with the lowest test loss.
+  // Restore best: a dashed line at the best epoch (lowest validation loss, else test loss).
   setBest(epoch) {
     if (!this.ready || epoch === this.best) return;
     this.best = epoch;

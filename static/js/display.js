@@ -163,12 +163,19 @@ export class Display {
     $("test-loss").textContent = formatNumber(metrics.test_loss, 4, "fixed");
     $("train-accuracy").textContent = formatPercent(metrics.train_accuracy);
     $("test-accuracy").textContent = formatPercent(metrics.test_accuracy);
+    // Only a run with a validation share has these numbers.
+    $("validation-loss-row").hidden = metrics.validation_loss === null || metrics.validation_loss === undefined;
+    $("validation-accuracy-row").hidden = metrics.validation_accuracy === null || metrics.validation_accuracy === undefined;
+    $("validation-loss").textContent = formatNumber(metrics.validation_loss, 4, "fixed");
+    $("validation-accuracy").textContent = formatPercent(metrics.validation_accuracy);
   }
 
   showBest(state) {
     const best = state.best_epoch;
     const useful = best !== null && best !== undefined && best < state.epoch;
-    $("best-epoch").textContent = useful ? `Lowest test loss ${formatNumber(state.best_test_loss, 4, "fixed")} at epoch ${best}` : "";
+    const set = state.best_by || "test";
+    const lowest = state.best_loss ?? state.best_test_loss;
+    $("best-epoch").textContent = useful ? `Lowest ${set} loss ${formatNumber(lowest, 4, "fixed")} at epoch ${best}` : "";
     $("restore-best").hidden = !useful;
     $("restore-best").textContent = useful ? `Restore epoch ${best}` : "Restore best";
     this.curves.setBest(useful ? best : null);

@@ -28,14 +28,15 @@ export class Editing {
     this.putPoints(points, labels);
   }
 
-  // Every point in a stable order: a custom set's own order, else training then test.
+  // Every point in a stable order: a custom set's own order, else training, test, then validation.
   allPoints() {
     const ds = this.run.config.dataset;
     if (ds.name === "custom") return { points: ds.points.slice(), labels: ds.labels.slice() };
-    const { train, test } = this.run.data;
+    const { train, test, validation } = this.run.data;
+    const held = validation || { points: [], labels: [] };
     return {
-      points: [...train.points, ...test.points],
-      labels: [...train.labels, ...test.labels].map((l) => Math.round(l)),
+      points: [...train.points, ...test.points, ...held.points],
+      labels: [...train.labels, ...test.labels, ...held.labels].map((l) => Math.round(l)),
     };
   }
 

@@ -252,7 +252,7 @@ class Playground {
     try {
       this.pause();
       const result = await api.restoreBest(this.run.id);
-      this.status.say(`Back at epoch ${result.state.epoch}, the lowest test loss.`);
+      this.status.say(`Back at epoch ${result.state.epoch}, the lowest ${result.state.best_by || "test"} loss.`);
     } catch (err) {
       this.status.error(err.message);
     }

@@ -14,6 +14,10 @@ export class StatusLine {
       this.set(state.message || "Training diverged. Try a smaller learning rate.", "error");
       return;
     }
+    if (state.status === "stopped") {
+      this.set(state.message);
+      return;
+    }
     if (this.notice && this.notice.until > Date.now()) return;
     if (this.notice && this.notice.sticky) {
       this.set(this.notice.text, this.notice.level);

@@ -94,7 +94,7 @@ export class PollingTransport {
       if (this.speed !== null) {
         const epochs = this.speed === "max" ? 20 : Math.max(1, Math.round((Number(this.speed) * this.interval) / 1000));
         const state = await api.step(this.sessionId, epochs, "epoch");
-        if (state.status === "diverged") this.speed = null;
+        if (state.status === "diverged" || state.status === "stopped") this.speed = null;
       }
       await this.poll();
     } catch (err) {

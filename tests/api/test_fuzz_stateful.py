@@ -79,6 +79,9 @@ def bounded_work(case: schemathesis.Case) -> None:
     layers = body.get("hidden_layers")
     if isinstance(layers, list):
         body["hidden_layers"] = [min(u, MAX_FUZZ_UNITS) if isinstance(u, int) else u for u in layers]
+    if isinstance(body.get("early_stopping"), dict) and isinstance(dataset, dict):
+        # Early stopping needs a validation share; without one nearly every generated body is refused.
+        dataset.setdefault("validation_fraction", 0.2)
 
 
 class Client:

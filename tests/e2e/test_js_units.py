@@ -131,3 +131,18 @@ def test_api_error_messages_name_the_field(modules: Any) -> None:
         "{loc: ['body', 'hidden_layers', 1], msg: 'too big'}, {loc: ['query', 'x'], msg: 'bad'}]);"
     )
     assert text == "hidden_layers.1: too big; query.x: bad"
+
+
+def test_validation_share_and_early_stopping_round_trip_through_the_query(modules: Any) -> None:
+    query, result = modules(
+        "const d = window.playground.defaults;"
+        "const c = {...d, dataset: {...d.dataset, validation_fraction: 0.25}, early_stopping: {patience: 7}};"
+        "const q = state.encodeState(c, {}, d);"
+        "return [q, state.decodeState('?' + q)];"
+    )
+    assert query == "val=0.25&patience=7"
+    assert result["config"] == {"dataset": {"validation_fraction": 0.25}, "early_stopping": {"patience": 7}}
+    off = modules(
+        "const d = window.playground.defaults; return state.encodeState({...d, early_stopping: null}, {}, d);"
+    )
+    assert off == ""

@@ -53,6 +53,7 @@ class PointSet(Wire):
 class DataOut(Wire):
     train: PointSet
     test: PointSet
+    validation: PointSet = Field(description="Training points held out for validation; empty without a share.")
     task: Literal["classification", "regression"]
     classes: int | None
 

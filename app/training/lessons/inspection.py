@@ -55,17 +55,18 @@ LESSONS: tuple[Lesson, ...] = (
         "Regularization and early stopping",
         "L2 adds rate/2·Σw² to the loss and pulls every weight toward zero (weight decay); L1 adds rate·Σ|w| and "
         "drives many weights to exactly zero. Early stopping keeps the weights from the epoch with the lowest "
-        "test loss.",
+        "validation loss, measured on a share of the training points held out for it; the test set stays "
+        "untouched.",
         [
             "Compare no penalty (this run) with L2 (the comparison run, in the Compare panel) on a noisy circle: "
             "thinner lines, smoother boundary.",
             "In the Compare panel, pick regularization kind l1 and press Set: the comparison run keeps its rate; "
             "count the connections that vanish.",
-            "When the test loss turns up, press Restore best to go back to its lowest point.",
+            "When the validation loss turns up, press Restore best to go back to its lowest point.",
         ],
         view="compare",
         config={
-            "dataset": {"name": "circle", "noise": 0.6, "samples": 200},
+            "dataset": {"name": "circle", "noise": 0.6, "samples": 200, "validation_fraction": 0.3},
             "hidden_layers": [16, 16],
             "optimizer": {"name": "adam", "learning_rate": 0.01},
         },
