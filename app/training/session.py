@@ -85,7 +85,7 @@ class Session:
             for key, value in hyper.items():
                 setattr(optimizer, key, value)
         s = config.schedule
-        return optimizer, Schedule(s.name, s.every, s.factor, s.period, s.min_learning_rate)
+        return optimizer, Schedule(s.name, s.every, s.factor, s.period, s.min_learning_rate, s.patience)
 
     def _restart(self) -> None:
         """Counters, history, batch order and optimizer back to the start."""
@@ -98,6 +98,7 @@ class Session:
         self._xs = self._x_train
         self._ts = self._t_train
         self.history = History()
+        self.schedule.replay(())
         self.health: Thinned[HealthRecord] = Thinned(500)
         self.status = "ready"
         self.message = ""
@@ -125,6 +126,7 @@ class Session:
         optimizer, schedule = self._live_settings(config)
         # The penalty (and so the reported objective) depends on the live settings.
         metrics = self._evaluate(config.regularization)
+        self._replay_schedule(schedule)
         self.config, self.optimizer, self.schedule, self.metrics = config, optimizer, schedule, metrics
         return False
 
@@ -194,9 +196,11 @@ class Session:
             e = c + bs
             model.backward(loss.gradient(model(self._xs[c:e]), self._ts[c:e]))
             if reg_kind != "none":
-                regularizers.add_gradient(reg_kind, reg.rate, weights, weight_grads)
+                regularizers.add_descent_gradient(reg_kind, reg.rate, weights, weight_grads)
             lr = schedule(base_lr, self.epoch + c / n) if scheduled else base_lr
             optimizer.step(pairs, lr)
+            if reg_kind != "none":
+                regularizers.proximal_step(reg_kind, reg.rate, lr, weights)
             self.step_count += 1
             if not isfinite(total(params)):
                 self._diverge(WEIGHTS_NOT_FINITE)
@@ -221,6 +225,7 @@ class Session:
         if self._watch.healthy(metrics):
             self._snapshot = self._take_snapshot()
         if append:
+            self.schedule.observe(self.monitored_loss(metrics))
             self._log_epoch()
             self.history.add(
                 Record(
@@ -270,6 +275,7 @@ class Session:
         self.metrics = target.metrics
         self.history.truncate_after(target.epoch)
         self.health.truncate_after(target.epoch)
+        self._replay_schedule(self.schedule)
         self.checkpoints.rewind(target)
         self.status, self.message = "ready", ""
         self._snapshot = self._take_snapshot()
@@ -300,6 +306,13 @@ class Session:
                 penalty=regularizers.penalty(reg.kind, reg.rate, self.model.weights),
             )
 
+    def monitored_loss(self, metrics: Metrics) -> float:
+        """The loss a plateau schedule watches."""
+        return metrics.train_loss
+
+    def _replay_schedule(self, schedule: Schedule) -> None:
+        schedule.replay(self.monitored_loss(r) for r in self.history.records)
+
     def _take_snapshot(self) -> Snapshot:
         return Snapshot(self.model.params.copy(), self.metrics, self.epoch, self.step_count, self._cursor)
 
@@ -312,6 +325,7 @@ class Session:
         self.epoch, self.step_count, self._cursor = snap.epoch, snap.step, snap.cursor
         for later in (self.history, self.health, self.checkpoints):  # epochs spent above the ceiling
             later.truncate_after(self.epoch)
+        self._replay_schedule(self.schedule)
         self._watch.clear()
         self.status = "diverged"
         self.message = diverged_message(failed_epoch, failed_step, why, self.epoch)
@@ -392,6 +406,7 @@ class Session:
         self._restart()
         if history is not None:
             self.history = history
+            self._replay_schedule(self.schedule)
         self.epoch, self.step_count = epoch, step
         self._snapshot = self._take_snapshot()
         self.checkpoints = Checkpoints(self._checkpoint())
