@@ -31,11 +31,11 @@ def _l2_gradient(rate: float, weights: Array, grad: Array) -> None:
 
 
 def soft_threshold(threshold: float, weights: Array) -> None:
-    """w <- sign(w) * max(|w| - threshold, 0) in place: L1's proximal operator."""
-    shrunk = np.abs(weights)
-    shrunk -= threshold
-    np.maximum(shrunk, 0.0, out=shrunk)
-    np.copysign(shrunk, weights, out=weights)
+    """w <- sign(w) * max(|w| - threshold, 0) in place: L1's proximal operator.
+
+    Written as w - clip(w, -t, t), which is the same number and never makes a -0.0.
+    """
+    weights -= np.clip(weights, -threshold, threshold)
 
 
 @dataclass(frozen=True)

@@ -36,3 +36,9 @@ def test_optimizer_sees_no_l1_gradient_and_all_of_l2() -> None:
         grad = np.zeros(3)
         regularizers.add_descent_gradient(kind, 0.1, w, grad)
         assert np.array_equal(grad, expected)
+
+
+def test_proximal_zeros_are_plain_zeros() -> None:
+    w = np.array([-0.001, 0.001])
+    regularizers.proximal_step("l1", 1.0, 1.0, w)
+    assert not np.signbit(w).any()

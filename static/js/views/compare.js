@@ -8,6 +8,7 @@ import { el, formatNumber, formatPercent, mergeDeep } from "../helpers.js";
 import { BATCH_SIZES, LEARNING_RATES, names } from "../options.js";
 import { plotlyReady } from "../plotly.js";
 import { StreamTransport } from "../transport.js";
+import { CompareNetwork } from "./compare_network.js";
 
 // The settings the second run may change, each with the values it offers.
 const FIELDS = {
@@ -58,6 +59,7 @@ export class CompareView {
       this.summary,
       el("div", { className: "compare-grid" }, this.mini, el("div", {}, this.metrics, this.curves)),
     );
+    this.network = new CompareNetwork(root, context.featureLabels);
     const [first] = flatten(this.changes);
     if (first && first[0] in FIELDS) this.field.value = first[0];
     this.fillValues(first ? first[1] : undefined);
@@ -148,6 +150,7 @@ export class CompareView {
       this.boundary.drawPixels(boundaryPixels(map, this.context.look()), map.resolution);
     }
     this.record("b", frame);
+    this.network.onFrame(frame);
   }
 
   onFrame(frame) {
