@@ -3,7 +3,9 @@
 L1: rate * sum |w|, subgradient rate * sign(w). Training takes it as a
     proximal step instead: after the optimizer's update on the data loss,
     w <- sign(w) * max(|w| - lr * rate, 0) (soft thresholding), which lands
-    weights on exactly zero, as a subgradient step never does.
+    weights on exactly zero, as a subgradient step never does. For an adaptive
+    optimizer lr is its step size per weight (the proximal step in the
+    optimizer's own scaling, as adaptive proximal methods such as ProxGen take it).
 L2: rate / 2 * sum w^2, gradient rate * w (weight decay).
 
 ``REGULARIZERS`` has one row per kind: the penalty beside its gradient, the
@@ -30,7 +32,7 @@ def _l2_gradient(rate: float, weights: Array, grad: Array) -> None:
     grad += rate * weights
 
 
-def soft_threshold(threshold: float, weights: Array) -> None:
+def soft_threshold(threshold: float | Array, weights: Array) -> None:
     """w <- sign(w) * max(|w| - threshold, 0) in place: L1's proximal operator.
 
     Written as w - clip(w, -t, t), which is the same number and never makes a -0.0.
@@ -51,7 +53,7 @@ class Regularizer:
     penalty: Callable[[float, Array], float]
     gradient: Callable[[float, Array, Array], None]
     knobs: tuple[str, ...] = ("rate",)
-    proximal: Callable[[float, Array], None] | None = None
+    proximal: Callable[[float | Array, Array], None] | None = None
 
 
 REGULARIZERS: dict[str, Regularizer] = table(
@@ -78,11 +80,16 @@ def add_descent_gradient(kind: str, rate: float, weights: Array, grad: Array) ->
         _row(kind).gradient(rate, weights, grad)
 
 
-def proximal_step(kind: str, rate: float, learning_rate: float, weights: Array) -> None:
-    """After an optimizer step at ``learning_rate``: the penalty's proximal step, if it has one."""
+def is_proximal(kind: str) -> bool:
+    """Whether training applies this penalty by a proximal step rather than by its gradient."""
+    return _row(kind).proximal is not None
+
+
+def proximal_step(kind: str, rate: float, step_size: float | Array, weights: Array) -> None:
+    """After an optimizer step of ``step_size`` (a number, or one per weight): the penalty's proximal step."""
     prox = _row(kind).proximal
     if rate != 0.0 and prox is not None:
-        prox(learning_rate * rate, weights)
+        prox(step_size * rate, weights)
 
 
 def _row(kind: str) -> Regularizer:

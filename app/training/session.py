@@ -183,6 +183,7 @@ class Session:
         weights, weight_grads = model.weights, model.weight_grads
         reg = self.config.regularization
         reg_kind = reg.kind if reg.rate > 0.0 else "none"
+        proximal, weight_part = reg_kind != "none" and regularizers.is_proximal(reg_kind), slice(0, model.n_weights)
         base_lr = self.config.optimizer.learning_rate
         schedule = self.schedule
         scheduled = schedule.name != "constant"
@@ -199,8 +200,8 @@ class Session:
                 regularizers.add_descent_gradient(reg_kind, reg.rate, weights, weight_grads)
             lr = schedule(base_lr, self.epoch + c / n) if scheduled else base_lr
             optimizer.step(pairs, lr)
-            if reg_kind != "none":
-                regularizers.proximal_step(reg_kind, reg.rate, lr, weights)
+            if proximal:
+                regularizers.proximal_step(reg_kind, reg.rate, optimizer.step_size(0, lr, weight_part), weights)
             self.step_count += 1
             if not isfinite(total(params)):
                 self._diverge(WEIGHTS_NOT_FINITE)
