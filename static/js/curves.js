@@ -60,9 +60,10 @@ export class Curves {
     const domain = (i) => [i * (share + gap), i * (share + gap) + share];
     const layout = {
       font: { size },
-      margin: { l: size * 3.6, r: size, t: size * 1.8, b: size * 2 },
+      // The legend has a row of its own above the panel titles, so that it never covers one.
+      margin: { l: size * 3.6, r: size, t: size * 3.2, b: size * 2 },
       showlegend: true,
-      legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom", font: { size }, bgcolor: "rgba(0,0,0,0)" },
+      legend: { orientation: "h", x: 1, xanchor: "right", yref: "container", y: 1, yanchor: "top", font: { size }, bgcolor: "rgba(0,0,0,0)" },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "#fff",
       hovermode: "x unified",

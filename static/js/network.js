@@ -1,6 +1,6 @@
 // The network diagram: input features, hidden units and outputs as small maps,
 // connections as SVG curves whose width and colour show their weights (a weight
-// that is exactly 0 has no line, and a caption counts them). It only draws and
+// that is exactly 0 shows no line, and a caption counts them). It only draws and
 // reports hover and click; the app decides what they do.
 
 import { classColor, featurePixels, paintCanvas, unitPixels, weightStyle } from "./colors.js";
@@ -148,7 +148,8 @@ export class NetworkDiagram {
   layout() {
     if (!this.columns) return;
     const width = this.el.clientWidth;
-    const height = this.el.clientHeight;
+    // The zero-weights caption, when shown, gets a line of its own under the units.
+    const height = this.el.clientHeight - (this.zeros.hidden ? 0 : this.zeros.offsetHeight);
     const top = this.controls.length ? 26 : 6;
     const most = Math.max(...this.columns);
     const size = Math.max(6, Math.min(44, (height - top - 8) / (most * 1.3)));
@@ -227,8 +228,8 @@ export class NetworkDiagram {
   }
 
   drawLinks() {
-    const half = this.size / 2;
     this.countZeroWeights();
+    const half = this.size / 2;
     this.links.forEach((paths, k) => {
       const layer = this.weights[k];
       if (!layer) return;
@@ -248,9 +249,9 @@ export class NetworkDiagram {
         path.dataset.source = i;
         path.dataset.unit = j;
         path.setAttribute("d", `M${x1 + half},${y1} C${mid},${y1} ${mid},${y2} ${x2 - half},${y2}`);
-        path.style.display = w === 0 ? "none" : "";
         const style = weightStyle(w, this.palette);
-        path.setAttribute("stroke", style.color);
+        // A zero weight draws no line, yet stays there to hover, focus and edit.
+        path.setAttribute("stroke", w === 0 ? "transparent" : style.color);
         path.setAttribute("stroke-width", style.width.toFixed(2));
         path.setAttribute("aria-label", `${this.unitName(k + 1, j)}, weight from ${this.unitName(k, i).replace(/^input /, "")}: ${w.toFixed(2)}`);
       });
@@ -261,8 +262,11 @@ export class NetworkDiagram {
     const rows = this.weights.flatMap((layer) => layer.weights);
     const total = rows.reduce((n, row) => n + row.length, 0);
     const zeros = rows.reduce((n, row) => n + row.filter((w) => w === 0).length, 0);
-    this.zeros.hidden = !(this.countZeros || zeros > 0);
+    const hidden = !(this.countZeros || zeros > 0);
     this.zeros.textContent = `${zeros} of ${total} weights are exactly 0`;
+    if (hidden === this.zeros.hidden) return;
+    this.zeros.hidden = hidden;
+    this.layout();
   }
 }
 
