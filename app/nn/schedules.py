@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from app.nn.tables import table
 
-
 # A loss counts as improved when it beats the best by this fraction (PyTorch's ReduceLROnPlateau default).
 IMPROVEMENT = 1e-4
 

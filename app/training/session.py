@@ -226,7 +226,7 @@ class Session:
         if self._watch.healthy(metrics):
             self._snapshot = self._take_snapshot()
         if append:
-            self.schedule.observe(self.monitored_loss(metrics))
+            self.schedule.observe(self._monitored_loss(metrics))
             self._log_epoch()
             self.history.add(
                 Record(
@@ -307,12 +307,12 @@ class Session:
                 penalty=regularizers.penalty(reg.kind, reg.rate, self.model.weights),
             )
 
-    def monitored_loss(self, metrics: Metrics) -> float:
+    def _monitored_loss(self, metrics: Metrics) -> float:
         """The loss a plateau schedule watches."""
         return metrics.train_loss
 
     def _replay_schedule(self, schedule: Schedule) -> None:
-        schedule.replay(self.monitored_loss(r) for r in self.history.records)
+        schedule.replay(self._monitored_loss(r) for r in self.history.records)
 
     def _take_snapshot(self) -> Snapshot:
         return Snapshot(self.model.params.copy(), self.metrics, self.epoch, self.step_count, self._cursor)

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from tests.e2e.conftest import open_playground, sel
-from tests.e2e.lessons.charts import play_to
+from tests.e2e.lessons.charts import drawn_links, play_to
 
 NOISY_CIRCLE = "dataset=circle&noise=0.6&samples=200&hidden=16,16&optimizer=adam&lr=0.01"
 
@@ -20,10 +20,7 @@ def test_l1_counts_exact_zeros_and_hides_their_lines(page: Any, server: str) -> 
     play_to(page, 10)
     match = re.fullmatch(r"(\d+) of 304 weights are exactly 0", count.text_content() or "")
     assert match and int(match.group(1)) >= 100
-    drawn = page.eval_on_selector_all(
-        f"{sel('network')} path.link", "(paths) => paths.filter((p) => p.getAttribute('stroke') !== 'transparent').length"
-    )
-    assert drawn == 304 - int(match.group(1))
+    assert drawn_links(page, "network") == 304 - int(match.group(1))
 
 
 def test_no_count_without_zeros_or_l1(page: Any, server: str) -> None:

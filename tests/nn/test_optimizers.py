@@ -76,7 +76,9 @@ def test_unknown_optimizer() -> None:
         make_optimizer("lbfgs")
 
 
-@pytest.mark.parametrize(("name", "direction"), [("sgd", "g"), ("momentum", "velocity"), ("rmsprop", "g"), ("adam", "m")])
+@pytest.mark.parametrize(
+    ("name", "direction"), [("sgd", "g"), ("momentum", "velocity"), ("rmsprop", "g"), ("adam", "m")]
+)
 def test_step_size_is_what_the_step_multiplied(name: str, direction: str) -> None:
     rng = np.random.default_rng(0)
     opt = make_optimizer(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from app.training.config import Config
@@ -41,7 +43,6 @@ def test_l1_runs_repeat_exactly() -> None:
     assert np.array_equal(runs[0].model.params, runs[1].model.params)
 
 
-
 PLATEAU = dict(dataset={"name": "circle"}, optimizer={"learning_rate": 1.0})
 
 
@@ -50,7 +51,7 @@ def test_plateau_lowers_the_rate_when_the_loss_stalls() -> None:
     s.step(60, "epoch")
     rates = [r.learning_rate for r in s.history.records]
     assert rates[0] == 1.0 and min(rates) == 0.1
-    assert all(b <= a for a, b in zip(rates, rates[1:], strict=False))
+    assert all(b <= a for a, b in itertools.pairwise(rates))
     assert s.state().learning_rate == rates[-1]
 
 

@@ -53,8 +53,7 @@ LESSONS: tuple[Lesson, ...] = (
             "the comparison run's loss jumps up and down above this run's.",
             "In the Compare panel, pick learning rate 10, press Set, then Play: the comparison run reports that it "
             "diverged.",
-            "Find the largest rate that still trains: at 1 the loss still falls, at 3 it jumps above where it "
-            "started.",
+            "Find the largest rate that still trains: at 1 the loss still falls, at 3 it jumps above where it started.",
         ],
         view="compare",
         config={"dataset": {"name": "spiral"}, "hidden_layers": [8, 8], "optimizer": {"learning_rate": 0.03}},

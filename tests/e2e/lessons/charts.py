@@ -8,13 +8,23 @@ run's.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from tests.e2e.conftest import sel
-from tests.e2e.test_compare import COMPARE_EPOCH, MAIN_EPOCH
+from tests.e2e.conftest import open_playground, sel
+from tests.e2e.test_compare import COMPARE_EPOCH, MAIN_EPOCH, open_lesson
 
 RATE, RATE_DROPS = 4, 5
 THIS_TRAIN, COMPARISON_TRAIN = 0, 2
+
+
+def open_at_speed(page: Any, server: str, lesson: str, compare: bool = False) -> None:
+    """Open a lesson (and wait for its comparison run, if it has one), then pick 50 epochs a second."""
+    if compare:
+        open_lesson(page, server, lesson)
+    else:
+        open_playground(page, f"{server}/lessons/{lesson}")
+    page.select_option(sel("speed"), "50")
 
 
 def trace(page: Any, chart: str, index: int) -> tuple[list[float], list[float]]:
@@ -29,7 +39,15 @@ def trace(page: Any, chart: str, index: int) -> tuple[list[float], list[float]]:
 
 def rises(values: list[float]) -> int:
     """How often a curve goes up from one point to the next."""
-    return sum(b > a for a, b in zip(values, values[1:], strict=False))
+    return sum(b > a for a, b in itertools.pairwise(values))
+
+
+def drawn_links(page: Any, diagram: str) -> int:
+    """Connections a network diagram draws a line for (a zero weight's is transparent)."""
+    count: int = page.eval_on_selector_all(
+        f"{sel(diagram)} path.link", "(paths) => paths.filter((p) => p.getAttribute('stroke') !== 'transparent').length"
+    )
+    return count
 
 
 def caught_up(page: Any, chart: str, index: int, epoch_js: str) -> None:

@@ -5,17 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.conftest import sel
-from tests.e2e.lessons.charts import COMPARISON_TRAIN, THIS_TRAIN, play_to, rises, trace
-from tests.e2e.test_compare import open_lesson, set_change
-
-
-def start(page: Any, server: str) -> None:
-    open_lesson(page, server, "learning-rate")
-    page.select_option(sel("speed"), "50")
+from tests.e2e.lessons.charts import COMPARISON_TRAIN, THIS_TRAIN, open_at_speed, play_to, rises, trace
+from tests.e2e.test_compare import set_change
 
 
 def test_a_large_rate_jumps_around_above_a_careful_one(page: Any, server: str) -> None:
-    start(page, server)
+    open_at_speed(page, server, "learning-rate", compare=True)
     assert "optimizer learning_rate = 3" in (page.text_content(sel("compare-summary")) or "")
     play_to(page, 20, compare=True)
     _, careful = trace(page, "compare-curves", THIS_TRAIN)
@@ -25,7 +20,7 @@ def test_a_large_rate_jumps_around_above_a_careful_one(page: Any, server: str) -
 
 
 def test_rate_ten_diverges_and_says_so(page: Any, server: str) -> None:
-    start(page, server)
+    open_at_speed(page, server, "learning-rate", compare=True)
     set_change(page, "optimizer.learning_rate", "10")
     page.wait_for_selector(f"{sel('compare-summary')}:has-text('learning_rate = 10')")
     page.click(sel("play"))
@@ -45,7 +40,7 @@ def train_at(page: Any, rate: str) -> tuple[float, list[float]]:
 
 
 def test_the_largest_rate_that_still_trains(page: Any, server: str) -> None:
-    start(page, server)
+    open_at_speed(page, server, "learning-rate", compare=True)
     started, loss = train_at(page, "1")
     assert loss[-1] < started and max(loss) < started * 1.1
     started, loss = train_at(page, "3")

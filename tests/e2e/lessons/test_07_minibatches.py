@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.conftest import sel
-from tests.e2e.lessons.charts import COMPARISON_TRAIN, THIS_TRAIN, play_to, rises, trace
-from tests.e2e.test_compare import both_at, open_lesson, set_change
-
-
-def start(page: Any, server: str) -> None:
-    open_lesson(page, server, "minibatches")
-    page.select_option(sel("speed"), "50")
+from tests.e2e.lessons.charts import COMPARISON_TRAIN, THIS_TRAIN, open_at_speed, play_to, rises, trace
+from tests.e2e.test_compare import both_at, set_change
 
 
 def loss_at(page: Any, index: int, epoch: int) -> float:
@@ -20,7 +15,7 @@ def loss_at(page: Any, index: int, epoch: int) -> float:
 
 
 def test_both_runs_go_epoch_for_epoch(page: Any, server: str) -> None:
-    start(page, server)
+    open_at_speed(page, server, "minibatches", compare=True)
     assert "batch_size = 500" in (page.text_content(sel("compare-summary")) or "")
     assert page.evaluate("() => window.playground.config.batch_size") == 1
     for epoch in (1, 2, 3):
@@ -29,7 +24,7 @@ def test_both_runs_go_epoch_for_epoch(page: Any, server: str) -> None:
 
 
 def test_the_small_batch_is_noisier_but_gets_further(page: Any, server: str) -> None:
-    start(page, server)
+    open_at_speed(page, server, "minibatches", compare=True)
     play_to(page, 20, compare=True)
     _, small = trace(page, "compare-curves", THIS_TRAIN)
     _, full = trace(page, "compare-curves", COMPARISON_TRAIN)
@@ -38,7 +33,7 @@ def test_the_small_batch_is_noisier_but_gets_further(page: Any, server: str) -> 
 
 
 def test_a_batch_size_in_between_lands_in_between(page: Any, server: str) -> None:
-    start(page, server)
+    open_at_speed(page, server, "minibatches", compare=True)
     play_to(page, 10, compare=True)
     full = loss_at(page, COMPARISON_TRAIN, 10)
     set_change(page, "batch_size", "10")

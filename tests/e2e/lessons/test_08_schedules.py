@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from tests.e2e.conftest import open_playground, sel
-from tests.e2e.lessons.charts import RATE, RATE_DROPS, play_to, rises, trace
+from tests.e2e.conftest import sel
+from tests.e2e.lessons.charts import RATE, RATE_DROPS, open_at_speed, play_to, rises, trace
 
 ORANGE = "#c26a00"
-
-
-def open_lesson(page: Any, server: str) -> None:
-    open_playground(page, f"{server}/lessons/schedules")
-    page.select_option(sel("speed"), "50")
 
 
 def boxes_overlap(a: dict[str, list[float]], b: dict[str, list[float]]) -> bool:
@@ -21,7 +17,7 @@ def boxes_overlap(a: dict[str, list[float]], b: dict[str, list[float]]) -> bool:
 
 
 def test_the_rate_curve_has_its_own_chart(page: Any, server: str) -> None:
-    open_lesson(page, server)
+    open_at_speed(page, server, "schedules")
     play_to(page, 10)
     chart = page.evaluate(
         """() => {
@@ -52,10 +48,13 @@ def run_schedule(page: Any, name: str, epochs: int) -> tuple[list[float], list[f
 
 
 def test_switching_schedules_changes_the_rate_curve(page: Any, server: str) -> None:
-    open_lesson(page, server)
-    labels = {o["value"]: o["label"] for o in page.eval_on_selector_all(
-        f"{sel('schedule')} option", "(os) => os.map((o) => ({ value: o.value, label: o.textContent }))"
-    )}
+    open_at_speed(page, server, "schedules")
+    labels = {
+        o["value"]: o["label"]
+        for o in page.eval_on_selector_all(
+            f"{sel('schedule')} option", "(os) => os.map((o) => ({ value: o.value, label: o.textContent }))"
+        )
+    }
     assert labels["plateau"] == "Reduce on plateau"
 
     epochs, rates, drops = run_schedule(page, "step", 25)
@@ -63,7 +62,7 @@ def test_switching_schedules_changes_the_rate_curve(page: Any, server: str) -> N
     assert rates[epochs.index(19)] == 0.1 and rates[epochs.index(20)] == 0.05
 
     epochs, rates, drops = run_schedule(page, "exponential", 25)
-    assert drops == [] and all(b < a for a, b in zip(rates, rates[1:], strict=False))
+    assert drops == [] and all(b < a for a, b in itertools.pairwise(rates))
 
     epochs, rates, drops = run_schedule(page, "cosine", 25)
     assert drops == [] and rates[epochs.index(25)] < rates[epochs.index(1)]
@@ -75,7 +74,7 @@ def test_switching_schedules_changes_the_rate_curve(page: Any, server: str) -> N
 
 
 def test_a_short_cosine_period_restarts_and_shakes_the_loss(page: Any, server: str) -> None:
-    open_lesson(page, server)
+    open_at_speed(page, server, "schedules")
     page.fill(sel("schedule-period"), "10")
     page.press(sel("schedule-period"), "Tab")
     page.wait_for_function("() => window.playground.config.schedule.period === 10")

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from tests.e2e.conftest import sel
-from tests.e2e.lessons.charts import play_to
-from tests.e2e.test_compare import open_lesson, set_change
+from tests.e2e.lessons.charts import drawn_links, open_at_speed, play_to
+from tests.e2e.test_compare import set_change
 
 # Boundary length in view widths: class changes between neighbouring pixels of a boundary image, per row.
 BOUNDARY_LENGTHS = """async () => {
@@ -37,18 +37,16 @@ BOUNDARY_LENGTHS = """async () => {
 
 
 def line_widths(page: Any, diagram: str) -> list[float]:
-    return [float(w) for w in page.eval_on_selector_all(
-        f"{sel(diagram)} path.link", "(paths) => paths.map((p) => p.getAttribute('stroke-width'))"
-    )]
-
-
-def start(page: Any, server: str) -> None:
-    open_lesson(page, server, "regularization")
-    page.select_option(sel("speed"), "50")
+    return [
+        float(w)
+        for w in page.eval_on_selector_all(
+            f"{sel(diagram)} path.link", "(paths) => paths.map((p) => p.getAttribute('stroke-width'))"
+        )
+    ]
 
 
 def test_l2_draws_thinner_lines_and_a_smoother_boundary(page: Any, server: str) -> None:
-    start(page, server)
+    open_at_speed(page, server, "regularization", compare=True)
     assert "regularization kind = l2" in (page.text_content(sel("compare-summary")) or "")
     play_to(page, 60, compare=True)
     plain_length, l2_length = page.evaluate(BOUNDARY_LENGTHS)
@@ -61,7 +59,7 @@ def test_l2_draws_thinner_lines_and_a_smoother_boundary(page: Any, server: str) 
 
 
 def test_l1_makes_connections_vanish_and_counts_them(page: Any, server: str) -> None:
-    start(page, server)
+    open_at_speed(page, server, "regularization", compare=True)
     set_change(page, "regularization.kind", "l1")
     page.wait_for_selector(f"{sel('compare-summary')}:has-text('regularization kind = l1')")
     count = page.locator(sel("compare-zero-weights"))
@@ -75,7 +73,4 @@ def test_l1_makes_connections_vanish_and_counts_them(page: Any, server: str) -> 
     assert match, text
     zeros = int(match.group(1))
     assert zeros >= 100
-    drawn = page.eval_on_selector_all(
-        f"{sel('compare-network')} path.link", "(paths) => paths.filter((p) => p.getAttribute('stroke') !== 'transparent').length"
-    )
-    assert drawn == 304 - zeros
+    assert drawn_links(page, "compare-network") == 304 - zeros
