@@ -126,7 +126,7 @@ class Session:
         optimizer, schedule = self._live_settings(config)
         # The penalty (and so the reported objective) depends on the live settings.
         metrics = self._evaluate(config.regularization)
-        self._replay_schedule(schedule)
+        schedule.replay(map(self._monitored_loss, self.history.records))
         self.config, self.optimizer, self.schedule, self.metrics = config, optimizer, schedule, metrics
         return False
 
@@ -276,7 +276,7 @@ class Session:
         self.metrics = target.metrics
         self.history.truncate_after(target.epoch)
         self.health.truncate_after(target.epoch)
-        self._replay_schedule(self.schedule)
+        self.schedule.replay(map(self._monitored_loss, self.history.records))
         self.checkpoints.rewind(target)
         self.status, self.message = "ready", ""
         self._snapshot = self._take_snapshot()
@@ -311,9 +311,6 @@ class Session:
         """The loss a plateau schedule watches."""
         return metrics.train_loss
 
-    def _replay_schedule(self, schedule: Schedule) -> None:
-        schedule.replay(self._monitored_loss(r) for r in self.history.records)
-
     def _take_snapshot(self) -> Snapshot:
         return Snapshot(self.model.params.copy(), self.metrics, self.epoch, self.step_count, self._cursor)
 
@@ -326,7 +323,7 @@ class Session:
         self.epoch, self.step_count, self._cursor = snap.epoch, snap.step, snap.cursor
         for later in (self.history, self.health, self.checkpoints):  # epochs spent above the ceiling
             later.truncate_after(self.epoch)
-        self._replay_schedule(self.schedule)
+        self.schedule.replay(map(self._monitored_loss, self.history.records))
         self._watch.clear()
         self.status = "diverged"
         self.message = diverged_message(failed_epoch, failed_step, why, self.epoch)
@@ -407,7 +404,7 @@ class Session:
         self._restart()
         if history is not None:
             self.history = history
-            self._replay_schedule(self.schedule)
+            self.schedule.replay(map(self._monitored_loss, self.history.records))
         self.epoch, self.step_count = epoch, step
         self._snapshot = self._take_snapshot()
         self.checkpoints = Checkpoints(self._checkpoint())
