@@ -90,7 +90,7 @@ LESSONS: tuple[Lesson, ...] = (
         "warm restarts sweeps it down and then jumps back up, and reduce on plateau halves it when the loss "
         "stops improving. Big steps early explore; small steps late settle.",
         [
-            "Watch the learning-rate curve (orange) in its own chart beside the loss and accuracy.",
+            "Watch the learning-rate curve (orange) in its own chart, apart from the loss and accuracy.",
             "Switch between step decay, exponential, cosine restarts and reduce on plateau: the rate curve takes "
             "each one's shape, and a marker shows each drop.",
             "Shorten the cosine period and see each restart shake the boundary: the loss jumps after a restart.",
