@@ -71,6 +71,12 @@ class Optimizer:
     def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
         raise NotImplementedError
 
+    def step_size(self, i: int, lr: float, part: slice) -> float | Array:
+        """What the last step multiplied pair ``i``'s gradient by, for the entries in ``part``:
+        the learning rate, or per entry for an adaptive optimizer. A proximal step shrinks by
+        rate times this, so that it weighs each entry as the optimizer's own step did."""
+        return lr
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -119,6 +125,9 @@ class RMSprop(Optimizer):
         s += (1.0 - self.rho) * (g * g)
         p -= lr * g / (np.sqrt(s) + self.epsilon)
 
+    def step_size(self, i: int, lr: float, part: slice) -> float | Array:
+        return lr / (np.sqrt(self.state[i]["square_avg"][part]) + self.epsilon)
+
 
 class Adam(Optimizer):
     """Adam with bias correction: p -= lr m_hat / (sqrt(v_hat) + eps)."""
@@ -135,6 +144,11 @@ class Adam(Optimizer):
         v += (1.0 - b2) * (g * g)
         denom = np.sqrt(v) * (1.0 / math.sqrt(1.0 - b2**t)) + self.epsilon
         p -= (lr / (1.0 - b1**t)) * m / denom
+
+    def step_size(self, i: int, lr: float, part: slice) -> float | Array:
+        t = self.steps
+        denom = np.sqrt(self.state[i]["v"][part]) * (1.0 / math.sqrt(1.0 - self.beta2**t)) + self.epsilon
+        return (lr / (1.0 - self.beta1**t)) / denom
 
 
 @dataclass(frozen=True)

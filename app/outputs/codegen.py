@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from app.nn.features import FEATURES
 from app.nn.losses import HEADS
+from app.nn.regularizers import REGULARIZERS
+from app.nn.schedules import SCHEDULES
 from app.training.session import Session
 
 
@@ -27,6 +29,21 @@ def _describe(session: Session) -> str:
     return f"{c.dataset.name} data, a {shape} network ({c.activation}), trained {session.epoch} epochs"
 
 
+def _training(session: Session) -> str:
+    """How the weights were trained: optimizer, schedule and penalty, each with the knobs its row reads."""
+    c = session.config
+    schedule = SCHEDULES[c.schedule.name]
+    knobs = ", ".join(f"{k} {getattr(c.schedule, k)}" for k in schedule.knobs)
+    reg = REGULARIZERS[c.regularization.kind]
+    penalty = f"{reg.label} at rate {c.regularization.rate}" if reg.knobs else "no penalty"
+    if reg.knobs and reg.proximal is not None:
+        penalty += " (a proximal step: exact zeros)"
+    return (
+        f"Trained with {c.optimizer.name} at learning rate {c.optimizer.learning_rate},\n"
+        f"{schedule.label.lower()} schedule{f' ({knobs})' if knobs else ''}, {penalty}."
+    )
+
+
 def _numpy_features(session: Session) -> str:
     return ", ".join(FEATURES[f].numpy for f in session.features)
 
@@ -40,6 +57,7 @@ def numpy_script(session: Session) -> str:
     weights = ",\n    ".join(f"np.array({_matrix(layer.W.tolist())})" for layer in layers)
     biases = ",\n    ".join(f"np.array({_vector(layer.b.tolist())})" for layer in layers)
     return f'''"""Neural Playground model: {_describe(session)}.
+{_training(session)}
 
 Run it with NumPy: python {session.config.dataset.name}_model.py
 predict(points) takes [[x1, x2], ...] in the view [-6, 6]^2 and returns
@@ -97,6 +115,7 @@ def pytorch_script(session: Session) -> str:
     )
     custom = f"\n\n{activation.torch_class}" if activation.torch_class else ""
     return f'''"""Neural Playground model in PyTorch: {_describe(session)}.
+{_training(session)}
 
 Run it: python {session.config.dataset.name}_model_torch.py (needs torch)
 """

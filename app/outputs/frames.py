@@ -37,7 +37,13 @@ class MapSettings:
 def _rounded_layers(session: Session) -> dict[str, list[dict[str, np.ndarray]]]:
     """Weights and biases rounded to 4 decimals for drawing (the full values are at /network)."""
     layers = session.model.layers
-    return {"layers": [{"weights": np.round(layer.W, 4), "biases": np.round(layer.b, 4)} for layer in layers]}
+    return {"layers": [{"weights": _drawn(layer.W), "biases": np.round(layer.b, 4)} for layer in layers]}
+
+
+def _drawn(weights: np.ndarray) -> np.ndarray:
+    """Rounded, except that a weight too small to round keeps its value: the page counts exact zeros."""
+    rounded = np.round(weights, 4)
+    return np.where(rounded == 0.0, weights, rounded)
 
 
 def weights_view(session: Session) -> dict[str, Any]:

@@ -201,9 +201,10 @@ class OptimizerConfig(StrictModel):
 class ScheduleConfig(StrictModel):
     name: ScheduleName = "constant"
     every: int = Field(100, ge=1, le=100_000, description="step, exponential: epochs per decay by factor")
-    factor: float = Field(0.5, gt=0.0, le=1.0, description="step, exponential")
+    factor: float = Field(0.5, gt=0.0, le=1.0, description="step, exponential, plateau")
     period: int = Field(100, ge=1, le=100_000, description="cosine: epochs between warm restarts")
-    min_learning_rate: float = Field(0.0, ge=0.0, le=MAX_LEARNING_RATE, description="cosine: the floor")
+    min_learning_rate: float = Field(0.0, ge=0.0, le=MAX_LEARNING_RATE, description="cosine, plateau: the floor")
+    patience: int = Field(10, ge=1, le=100_000, description="plateau: epochs without improvement before a drop")
 
 
 class RegularizationConfig(StrictModel):

@@ -49,8 +49,6 @@ class Session:
         self.message = ""
         self._build()
 
-    # ---- construction -------------------------------------------------------------
-
     def _build(self) -> None:
         cfg = self.config
         self.split: Split = load_split(cfg.dataset, cfg.data_seed)
@@ -85,7 +83,7 @@ class Session:
             for key, value in hyper.items():
                 setattr(optimizer, key, value)
         s = config.schedule
-        return optimizer, Schedule(s.name, s.every, s.factor, s.period, s.min_learning_rate)
+        return optimizer, Schedule(s.name, s.every, s.factor, s.period, s.min_learning_rate, s.patience)
 
     def _restart(self) -> None:
         """Counters, history, batch order and optimizer back to the start."""
@@ -98,6 +96,7 @@ class Session:
         self._xs = self._x_train
         self._ts = self._t_train
         self.history = History()
+        self.schedule.replay(())
         self.health: Thinned[HealthRecord] = Thinned(500)
         self.status = "ready"
         self.message = ""
@@ -125,10 +124,9 @@ class Session:
         optimizer, schedule = self._live_settings(config)
         # The penalty (and so the reported objective) depends on the live settings.
         metrics = self.evaluate(config.regularization)
+        schedule.replay(map(early_stopping.monitored_loss, self.history.records))
         self.config, self.optimizer, self.schedule, self.metrics = config, optimizer, schedule, metrics
         return False
-
-    # ---- training -----------------------------------------------------------------
 
     @property
     def n_train(self) -> int:
@@ -181,6 +179,7 @@ class Session:
         weights, weight_grads = model.weights, model.weight_grads
         reg = self.config.regularization
         reg_kind = reg.kind if reg.rate > 0.0 else "none"
+        proximal, weight_part = reg_kind != "none" and regularizers.is_proximal(reg_kind), slice(0, model.n_weights)
         base_lr = self.config.optimizer.learning_rate
         schedule = self.schedule
         scheduled = schedule.name != "constant"
@@ -194,9 +193,11 @@ class Session:
             e = c + bs
             model.backward(loss.gradient(model(self._xs[c:e]), self._ts[c:e]))
             if reg_kind != "none":
-                regularizers.add_gradient(reg_kind, reg.rate, weights, weight_grads)
+                regularizers.add_descent_gradient(reg_kind, reg.rate, weights, weight_grads)
             lr = schedule(base_lr, self.epoch + c / n) if scheduled else base_lr
             optimizer.step(pairs, lr)
+            if proximal:
+                regularizers.proximal_step(reg_kind, reg.rate, optimizer.step_size(0, lr, weight_part), weights)
             self.step_count += 1
             if not isfinite(total(params)):
                 self._diverge(WEIGHTS_NOT_FINITE)
@@ -221,6 +222,7 @@ class Session:
         if self._watch.healthy(metrics):
             self._snapshot = self._take_snapshot()
         if append:
+            self.schedule.observe(early_stopping.monitored_loss(metrics))
             self._log_epoch()
             self.history.add(
                 Record(
@@ -244,11 +246,6 @@ class Session:
     def halted(self) -> bool:
         """Whether the run stopped by itself (diverged, or early stopping): playing ends."""
         return self.status in ("diverged", "stopped")
-
-    @property
-    def monitored_loss(self) -> float:
-        """What a loss-driven schedule watches: the validation loss, or the training loss without one."""
-        return early_stopping.monitored_loss(self.metrics)
 
     def _checkpoint(self) -> Checkpoint:
         return Checkpoint(
@@ -283,17 +280,12 @@ class Session:
             what = "no epoch with a test loss yet" if epoch is None else f"no checkpoint at epoch {epoch}"
             raise FieldError(("epoch",), what)
         why = "" if epoch is not None else f"restored epoch {target.epoch}, the lowest {ranked_by(target.metrics)} loss"
-        self.model.params[:] = target.params
+        self._rewind(Snapshot(target.params, target.metrics, target.epoch, target.step, 0))
         self.optimizer.load_state_dict(target.optimizer)
         self._batch_rng.bit_generator.state = target.batch_rng
-        self.epoch, self.step_count, self._cursor = target.epoch, target.step, 0
-        self.metrics = target.metrics
-        self.history.truncate_after(target.epoch)
-        self.health.truncate_after(target.epoch)
         self.checkpoints.rewind(target)
         self.status, self.message = "ready", why
         self._snapshot = self._take_snapshot()
-        self._watch.clear()
 
     def evaluate(self, reg: RegularizationConfig | None = None) -> Metrics:
         """Loss, accuracy and penalty on each set at the current weights (penalty: ``reg`` or the config's)."""
@@ -303,20 +295,23 @@ class Session:
     def _take_snapshot(self) -> Snapshot:
         return Snapshot(self.model.params.copy(), self.metrics, self.epoch, self.step_count, self._cursor)
 
+    def _rewind(self, to: Snapshot) -> None:
+        """Weights, metrics and counters as at ``to``; later history and health go, the schedule follows."""
+        self.model.params[:] = to.params
+        self.metrics = to.metrics
+        self.epoch, self.step_count, self._cursor = to.epoch, to.step, to.cursor
+        self.history.truncate_after(to.epoch)
+        self.health.truncate_after(to.epoch)
+        self.schedule.replay(map(early_stopping.monitored_loss, self.history.records))
+        self._watch.clear()
+
     def _diverge(self, why: str) -> None:
         failed_epoch, failed_step = self.epoch, self.step_count
-        snap = self._snapshot
-        self.model.params[:] = snap.params
+        self._rewind(self._snapshot)
         self.optimizer.reset()
-        self.metrics = snap.metrics
-        self.epoch, self.step_count, self._cursor = snap.epoch, snap.step, snap.cursor
-        for later in (self.history, self.health, self.checkpoints):  # epochs spent above the ceiling
-            later.truncate_after(self.epoch)
-        self._watch.clear()
+        self.checkpoints.truncate_after(self.epoch)  # epochs spent above the ceiling
         self.status = "diverged"
         self.message = diverged_message(failed_epoch, failed_step, why, self.epoch)
-
-    # ---- views ------------------------------------------------------------------------
 
     def state(self) -> SessionState:
         m = self.metrics
@@ -391,6 +386,7 @@ class Session:
         self._restart()
         if history is not None:
             self.history = history
+            self.schedule.replay(map(early_stopping.monitored_loss, self.history.records))
         self.epoch, self.step_count = epoch, step
         self._snapshot = self._take_snapshot()
         self.checkpoints = Checkpoints(self._checkpoint())

@@ -1,5 +1,6 @@
 // Per-epoch curves in three panels with their own axes: loss, accuracy and the
-// learning rate, side by side when there is room and stacked when not. Points are
+// learning rate, side by side when there is room and stacked when not; a marker
+// shows each drop of a stepwise rate (step decay, reduce on plateau). Points are
 // appended as they arrive; past MAX_POINTS every other point is dropped, so a
 // long run stays light while still spanning all of it. The validation lines show
 // only once a record carries validation numbers (a run with a validation share).
@@ -16,6 +17,7 @@ const TRACES = [
   { key: "validation_accuracy", name: "validation", axis: "y2", color: "#34a853", dash: "dot" },
   { key: "learning_rate", name: "rate", axis: "y3", color: "#c26a00", dash: "solid" },
 ];
+const RATE = TRACES.findIndex((t) => t.key === "learning_rate");
 const TITLES = ["loss", "accuracy", "learning rate"];
 const STACK_BELOW = 420; // px of width under which the panels stack
 
@@ -62,9 +64,10 @@ export class Curves {
     const domain = (i) => [i * (share + gap), i * (share + gap) + share];
     const layout = {
       font: { size },
-      margin: { l: size * 3.6, r: size, t: size * 1.8, b: size * 2 },
+      // The legend has a row of its own above the panel titles, so that it never covers one.
+      margin: { l: size * 3.6, r: size, t: size * 3.2, b: size * 2 },
       showlegend: true,
-      legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom", font: { size }, bgcolor: "rgba(0,0,0,0)" },
+      legend: { orientation: "h", x: 1, xanchor: "right", yref: "container", y: 1, yanchor: "top", font: { size }, bgcolor: "rgba(0,0,0,0)" },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "#fff",
       hovermode: "x unified",
@@ -115,7 +118,7 @@ export class Curves {
   }
 
   traces() {
-    return TRACES.map((t, i) => ({
+    const lines = TRACES.map((t, i) => ({
       x: this.x.slice(),
       y: this.series[i].slice(),
       name: t.name,
@@ -129,6 +132,15 @@ export class Curves {
       showlegend: t.axis === "y" || (this.regression && t.axis === "y3"),
       hovertemplate: t.key === "learning_rate" ? "%{y:.3g}" : t.axis === "y2" ? "%{y:.1%}" : "%{y:.4f}",
     }));
+    return [...lines, { ...this.drops(), name: "rate drop", xaxis: "x3", yaxis: "y3", type: "scatter", mode: "markers", showlegend: false, marker: { symbol: "triangle-down", size: 9, color: TRACES[RATE].color }, hovertemplate: "rate dropped to %{y:.3g}" }];
+  }
+
+  // Epochs where the rate fell and held before or after: steps, not a smooth decay.
+  drops() {
+    const rates = this.series[RATE];
+    const held = (i) => rates[i - 1] === rates[i - 2] || rates[i + 1] === rates[i];
+    const at = rates.flatMap((r, i) => (i > 0 && r < rates[i - 1] && held(i) ? [i] : []));
+    return { x: at.map((i) => this.x[i]), y: at.map((i) => rates[i]) };
   }
 
   // Keep the records newer than the last one; returns them.
@@ -156,6 +168,8 @@ export class Curves {
       const xs = TRACES.map(() => fresh.map((r) => r.epoch));
       const ys = TRACES.map((t) => fresh.map((r) => r[t.key]));
       this.Plotly.extendTraces(this.el, { x: xs, y: ys }, TRACES.map((_, i) => i));
+      const drops = this.drops();
+      if (drops.x.length !== this.el.data[TRACES.length].x.length) this.Plotly.restyle(this.el, { x: [drops.x], y: [drops.y] }, [TRACES.length]);
     }
   }
 

@@ -213,6 +213,7 @@ class Playground {
     this.controls.set(config);
     const classes = config.dataset.classes;
     this.network.build(config.features, config.hidden_layers, classes && classes > 2 ? classes : 1);
+    this.network.countZeros = config.regularization.kind === "l1";
     this.thumbs.select(config.dataset.name);
     this.curves.setTask(classes === null ? "regression" : "classification");
     if (before && JSON.stringify(before) !== JSON.stringify(config)) this.views?.broadcast("follow");

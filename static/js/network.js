@@ -1,6 +1,7 @@
 // The network diagram: input features, hidden units and outputs as small maps,
-// connections as SVG curves whose width and colour show their weights. It only
-// draws and reports hover and click; the app decides what they do.
+// connections as SVG curves whose width and colour show their weights (a weight
+// that is exactly 0 shows no line, and a caption counts them). It only draws and
+// reports hover and click; the app decides what they do.
 
 import { classColor, featurePixels, paintCanvas, unitPixels, weightStyle } from "./colors.js";
 import { unitBytes } from "./frames.js";
@@ -18,6 +19,9 @@ export class NetworkDiagram {
     this.palette = "classic";
     this.shape = null;
     this.weights = null;
+    // Whether to count exact zeros even while there are none (L1 makes them).
+    this.countZeros = false;
+    this.zerosTestId = "zero-weights";
     new ResizeObserver(() => this.layout()).observe(element);
   }
 
@@ -31,13 +35,18 @@ export class NetworkDiagram {
     this.columns = [features.length, ...hidden, outputs];
     this.el.replaceChildren();
     this.svg = document.createElementNS(SVG, "svg");
-    this.el.append(this.svg);
+    this.zeros = document.createElement("p");
+    this.zeros.className = "zero-weights";
+    this.zeros.setAttribute("data-testid", this.zerosTestId);
+    this.zeros.hidden = true;
+    this.el.append(this.svg, this.zeros);
     this.nodes = this.columns.map((count, c) => Array.from({ length: count }, (_, u) => this.makeNode(c, u)));
     this.links = this.columns.slice(0, -1).map((fanIn, k) => {
       const count = Math.min(fanIn * this.columns[k + 1], LINKS_PER_LAYER);
       return Array.from({ length: count }, () => this.makeLink(k));
     });
-    this.controls = hidden.map((units, k) => this.makeLayerControls(k, units));
+    // A diagram that cannot change the network (the comparison run's) has no +/- buttons.
+    this.controls = this.handlers.onUnits ? hidden.map((units, k) => this.makeLayerControls(k, units)) : [];
     this.weights = null;
     this.layout();
   }
@@ -139,7 +148,8 @@ export class NetworkDiagram {
   layout() {
     if (!this.columns) return;
     const width = this.el.clientWidth;
-    const height = this.el.clientHeight;
+    // The zero-weights caption, when shown, gets a line of its own under the units.
+    const height = this.el.clientHeight - (this.zeros.hidden ? 0 : this.zeros.offsetHeight);
     const top = this.controls.length ? 26 : 6;
     const most = Math.max(...this.columns);
     const size = Math.max(6, Math.min(44, (height - top - 8) / (most * 1.3)));
@@ -204,6 +214,7 @@ export class NetworkDiagram {
   }
 
   drawLinks() {
+    this.countZeroWeights();
     const half = this.size / 2;
     this.links.forEach((paths, k) => {
       const layer = this.weights[k];
@@ -225,11 +236,23 @@ export class NetworkDiagram {
         path.dataset.unit = j;
         path.setAttribute("d", `M${x1 + half},${y1} C${mid},${y1} ${mid},${y2} ${x2 - half},${y2}`);
         const style = weightStyle(w, this.palette);
-        path.setAttribute("stroke", style.color);
+        // A zero weight draws no line, yet stays there to hover, focus and edit.
+        path.setAttribute("stroke", w === 0 ? "transparent" : style.color);
         path.setAttribute("stroke-width", style.width.toFixed(2));
         path.setAttribute("aria-label", `${this.unitName(k + 1, j)}, weight from ${this.unitName(k, i).replace(/^input /, "")}: ${w.toFixed(2)}`);
       });
     });
+  }
+
+  countZeroWeights() {
+    const rows = this.weights.flatMap((layer) => layer.weights);
+    const total = rows.reduce((n, row) => n + row.length, 0);
+    const zeros = rows.reduce((n, row) => n + row.filter((w) => w === 0).length, 0);
+    const hidden = !(this.countZeros || zeros > 0);
+    this.zeros.textContent = `${zeros} of ${total} weights are exactly 0`;
+    if (hidden === this.zeros.hidden) return;
+    this.zeros.hidden = hidden;
+    this.layout();
   }
 }
 

@@ -74,3 +74,20 @@ def test_reset_forgets_state() -> None:
 def test_unknown_optimizer() -> None:
     with pytest.raises(ValueError, match="unknown optimizer"):
         make_optimizer("lbfgs")
+
+
+@pytest.mark.parametrize(
+    ("name", "direction"), [("sgd", "g"), ("momentum", "velocity"), ("rmsprop", "g"), ("adam", "m")]
+)
+def test_step_size_is_what_the_step_multiplied(name: str, direction: str) -> None:
+    rng = np.random.default_rng(0)
+    opt = make_optimizer(name)
+    p = rng.normal(size=6)
+    for _ in range(3):
+        g = rng.normal(size=6)
+        before = p.copy()
+        opt.step([(p, g)], 0.1)
+    moved = before - p
+    along = g if direction == "g" else opt.state[0][direction]
+    part = slice(0, 4)
+    assert np.allclose(moved[part], opt.step_size(0, 0.1, part) * along[part], rtol=1e-12, atol=0)

@@ -61,7 +61,7 @@ LESSONS: tuple[Lesson, ...] = (
             "Compare no penalty (this run) with L2 (the comparison run, in the Compare panel) on a noisy circle: "
             "thinner lines, smoother boundary.",
             "In the Compare panel, pick regularization kind l1 and press Set: the comparison run keeps its rate; "
-            "count the connections that vanish.",
+            "count the connections that vanish (its diagram counts the weights that are exactly 0).",
             "When the validation loss turns up, press Restore best to go back to its lowest point.",
         ],
         view="compare",

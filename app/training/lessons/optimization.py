@@ -53,10 +53,11 @@ LESSONS: tuple[Lesson, ...] = (
         "oscillates or blows up. The playground stops a run whose loss explodes and says so instead of "
         "drawing nonsense.",
         [
-            "Compare a careful rate (this run) with 3.0 (the comparison run, in the Compare panel) on the spiral.",
+            "Compare a careful rate (this run) with 3.0 (the comparison run, in the Compare panel) on the spiral: "
+            "the comparison run's loss jumps up and down above this run's.",
             "In the Compare panel, pick learning rate 10, press Set, then Play: the comparison run reports that it "
             "diverged.",
-            "Find the largest rate that still trains smoothly.",
+            "Find the largest rate that still trains: at 1 the loss still falls, at 3 it jumps above where it started.",
         ],
         view="compare",
         config={"dataset": {"name": "spiral"}, "hidden_layers": [8, 8], "optimizer": {"learning_rate": 0.03}},
@@ -73,7 +74,8 @@ LESSONS: tuple[Lesson, ...] = (
             "Compare batch size 1 (this run) with the full batch (the comparison run, in the Compare panel), epoch "
             "for epoch.",
             "Watch the curves: the small batch is noisier but gets further per epoch.",
-            "Try batch sizes in between.",
+            "Try batch sizes in between: in the Compare panel, batch size 10 gets further per epoch than the full "
+            "batch, but not as far as 1.",
         ],
         view="compare",
         config={
@@ -89,17 +91,19 @@ LESSONS: tuple[Lesson, ...] = (
         "schedules",
         "Learning-rate schedules",
         "A schedule changes the rate as training goes: step decay halves it every so many epochs, cosine with "
-        "warm restarts sweeps it down and then jumps back up. Big steps early explore; small steps late settle.",
+        "warm restarts sweeps it down and then jumps back up, and reduce on plateau halves it when the loss "
+        "stops improving. Big steps early explore; small steps late settle.",
         [
-            "Watch the rate curve (orange) under the accuracy chart.",
-            "Switch between step decay, exponential and cosine restarts.",
-            "Shorten the cosine period and see each restart shake the boundary.",
+            "Watch the learning-rate curve (orange) in its own chart, apart from the loss and accuracy.",
+            "Switch between step decay, exponential, cosine restarts and reduce on plateau: the rate curve takes "
+            "each one's shape, and a marker shows each drop.",
+            "Shorten the cosine period and see each restart shake the boundary: the loss jumps after a restart.",
         ],
         config={
             "dataset": {"name": "spiral"},
             "hidden_layers": [8, 8],
             "optimizer": {"name": "momentum", "learning_rate": 0.1},
-            "schedule": {"name": "cosine", "period": 50, "min_learning_rate": 0.001},
+            "schedule": {"name": "cosine", "period": 50, "min_learning_rate": 0.001, "every": 20, "patience": 5},
         },
     ),
 )

@@ -9,6 +9,7 @@ import { BATCH_SIZES, LEARNING_RATES, names } from "../options.js";
 import { plotlyReady } from "../plotly.js";
 import { StreamTransport } from "../transport.js";
 import { addRows, drawCompareCurves, lossNote, noSeries } from "./compare_curves.js";
+import { CompareNetwork } from "./compare_network.js";
 
 // The settings the second run may change, each with the values it offers.
 const FIELDS = {
@@ -66,6 +67,7 @@ export class CompareView {
       this.note,
       el("div", { className: "compare-grid" }, this.mini, el("div", {}, this.metrics, this.curves)),
     );
+    this.network = new CompareNetwork(root, context.featureLabels);
     const [first] = flatten(this.changes);
     if (first && first[0] in FIELDS) this.field.value = first[0];
     this.fillValues(first ? first[1] : undefined);
@@ -184,6 +186,7 @@ export class CompareView {
       this.boundary.drawPixels(boundaryPixels(map, this.context.look()), map.resolution);
     }
     this.record("b", frame);
+    this.network.onFrame(frame);
   }
 
   onFrame(frame) {
