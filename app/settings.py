@@ -92,10 +92,10 @@ class Settings(BaseSettings):
         60, ge=1, description="live sessions one client address may hold (a class behind one school NAT shares one)"
     )
     max_memory_per_client_mb: int = Field(
-        100,
+        150,
         ge=1,
-        description="the share of MAX_MEMORY_MB one client address may hold, in MB: a class of 50 default sessions "
-        "behind one school NAT fits, two of the largest config do too, a third answers 429",
+        description="the share of MAX_MEMORY_MB one client address may hold, in MB: a class of 50 sessions of any "
+        "lesson behind one school NAT fits, as do 20 of the largest config; past it a new session answers 429",
     )
     trusted_proxies: Annotated[list[str], NoDecode, BeforeValidator(_comma_separated)] = Field(
         default_factory=list,

@@ -60,6 +60,9 @@ class Dense:
         self._x, self._z, self._a = x, z, a
         return a
 
+    def forget(self) -> None:
+        self._x = self._z = self._a = None
+
     def backward(self, d_out: Array, input_grad: bool = True) -> Array | None:
         """Fill dW and db from d(loss)/d(output); return d(loss)/d(input) if asked.
 

@@ -85,6 +85,20 @@ class MLP:
             x = layer(x)
         return x
 
+    def scores(self, x: Array) -> Array:
+        """The same numbers as ``self(x)`` without keeping each layer's inputs and outputs: an
+        evaluation of thousands of points would otherwise hold points x units x 2 floats per layer."""
+        for layer in self.layers:
+            z = np.dot(x, layer.W)
+            z += layer.b
+            x = z if layer.activation is None else layer.activation.f(z)
+        return x
+
+    def forget(self) -> None:
+        """Drop what the last forward pass kept for backward (after a pass over many points)."""
+        for layer in self.layers:
+            layer.forget()
+
     def backward(self, d_scores: Array) -> None:
         """Fill ``grads`` from d(loss)/d(scores) of the last call, shape (n, n_outputs)."""
         d = d_scores

@@ -180,6 +180,7 @@ def _on_points(session: Session, points: int) -> tuple[Callable[[], tuple[float,
 
     def gradient() -> None:
         model.backward(loss.gradient(model(x), t))
+        model.forget()
         regularizers.add_gradient(reg.kind, reg.rate, model.weights, model.weight_grads)
 
     return evaluate, gradient

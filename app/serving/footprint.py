@@ -1,14 +1,13 @@
 """How much memory a session takes, estimated from its config before it is made.
 
-The largest part is the forward pass's cache: every layer keeps its inputs and
-outputs (z and a) for the last batch it saw, and evaluating a session runs all
-of its points at once, so a session holds points x units x 2 floats per layer.
-Then come the feature matrices, the parameters with their gradients, initial
-and snapshot copies and optimizer buffers, the bounded checkpoints, and a
-fixed part for the history, frame bodies and Python objects. On the largest
-config (5000 points, 7 features, 8 x 64 units, 6 classes, adam) a session
-measures about 45 MB after a few epochs; tests/serving/test_footprint.py
-keeps the estimate within reach of measured sizes.
+Between steps a session keeps its feature matrices, the parameters with their
+gradients, initial and snapshot copies and optimizer buffers, the bounded
+checkpoints, and a fixed part for the history, frame bodies and Python
+objects. What a forward pass keeps for backward lives only while a step or an
+evaluation runs (a few at a time, one per compute thread), so the largest
+config (5000 points, 7 features, 8 x 64 units, 6 classes, adam) holds about
+5 MB after a few epochs; tests/serving/test_footprint.py keeps the estimate
+within reach of measured sizes.
 """
 
 from __future__ import annotations
@@ -32,9 +31,8 @@ def session_bytes(config: Config) -> int:
     outputs = config.classes if config.task == "classification" and config.classes > 2 else 1
     sizes = [len(config.features), *config.hidden_layers, outputs]
     params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
-    caches = 2 * points * sum(sizes[1:])
     data = 3 * points * len(config.features) + 2 * points * outputs + 4 * points
     copies = (4 + OPTIMIZER_BUFFERS.get(config.optimizer.name, 2)) * params
     # As app/training/checkpoints.py keeps them: 4 to 200 of three parameter-sized arrays.
     checkpoints = 3 * params * FLOAT * max(4, min(200, CHECKPOINT_BYTES // (3 * params * FLOAT)))
-    return FLOAT * (caches + data + copies) + checkpoints + FIXED_BYTES
+    return FLOAT * (data + copies) + checkpoints + FIXED_BYTES

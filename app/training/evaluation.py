@@ -57,7 +57,7 @@ def measure(model: MLP, loss: Loss, sets: EvaluationSets, classification: bool, 
     split, n = sets.split, sets.n_train
     v = n + split.validation_points.shape[0]
     with np.errstate(all="ignore"):
-        scores = model(sets.x_all)
+        scores = model.scores(sets.x_all)
         train, validation, test = scores[:n], scores[n:v], scores[v:]
 
         def accuracy(part: Array, labels: NDArray[np.generic]) -> float | None:

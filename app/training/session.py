@@ -161,9 +161,9 @@ class Session:
             self.status, self.message = "ready", ""
         # Overflow on the way to divergence is expected and handled; keep it off the console.
         with np.errstate(all="ignore"):
-            if not self._run(self.batches_for_epochs(steps) if unit == "epoch" else steps):
-                return
-        if evaluate:
+            trained = self._run(self.batches_for_epochs(steps) if unit == "epoch" else steps)
+        self.model.forget()  # a full batch's caches are as large as the data: none are kept between steps
+        if trained and evaluate:
             self.refresh()
 
     def refresh(self) -> None:
@@ -341,13 +341,14 @@ class Session:
         """Fill model.grads with the gradient of the mean training loss plus the penalty."""
         model = self.model
         model.backward(self.loss.gradient(model(self._x_train), self._t_train))
+        model.forget()
         reg = self.config.regularization
         regularizers.add_gradient(reg.kind, reg.rate, model.weights, model.weight_grads)
 
     def objective(self) -> float:
         """Mean training loss plus penalty at the current weights (what full_gradient differentiates)."""
         reg = self.config.regularization
-        data = self.loss.value(self.model(self._x_train), self._t_train)
+        data = self.loss.value(self.model.scores(self._x_train), self._t_train)
         return data + regularizers.penalty(reg.kind, reg.rate, self.model.weights)
 
     def set_parameter(self, layer: int, unit: int, source: int | None, value: float) -> None:

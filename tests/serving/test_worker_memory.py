@@ -23,7 +23,7 @@ def test_a_worker_trims_its_heap_after_sessions_are_deleted() -> None:
             await host.create("warm-up", Config())  # the worker has imported everything it needs
             await host.delete("warm-up")
             before = resident_bytes(pid) or 0
-            ids = [f"s{i}" for i in range(8)]
+            ids = [f"s{i}" for i in range(24)]
             for sid in ids:
                 await host.create(sid, BIG)
                 await host.step(sid, 1, "epoch")
@@ -41,5 +41,5 @@ def test_a_worker_trims_its_heap_after_sessions_are_deleted() -> None:
             await host.close()
 
     before, full, after = loops.run(main())
-    assert full - before > 200 * MB  # eight large sessions really took memory
+    assert full - before > 60 * MB  # the large sessions really took memory
     assert after < before + (full - before) // 3
