@@ -1,10 +1,12 @@
 // What the page shows of the run: the newest frame drawn once per animation frame
 // (boundary, diagram, readouts), every history point on the curves, a hovered unit's
-// map in the big view, and a checkpoint while the user scrubs back in time.
+// map in the big view, and a checkpoint while the user scrubs back in time. The maps are
+// computed here from the frame's weights.
 
 import { api } from "./api.js";
 import { boundaryPixels, featurePixels, paintCanvas } from "./colors.js";
-import { decodeMap, decodeNeurons } from "./frames.js";
+import { GridForward } from "./forward.js";
+import { decodeMap, decodeNeurons, leanNetwork } from "./frames.js";
 import { $, formatNumber, formatPercent } from "./helpers.js";
 
 export function tooltip(text, event) {
@@ -32,6 +34,12 @@ export class Display {
     this.playing = false;
     this.scrubbing = false;
     this.rewound = null;
+    this.forward = new GridForward();
+    this.frameConfig = null; // the config the frames came with: the page's own may be ahead of them
+    this.outputMap = null;
+    this.paints = 0;
+    this.paintedAt = null; // the animation frame's timestamp of the latest repaint
+    this.firstPaint = new Promise((resolve) => (this.firstPainted = resolve));
   }
 
   // How maps and points are coloured now: the task, and the view options.
@@ -45,10 +53,10 @@ export class Display {
     this.curves.init(Plotly);
     this.curves.setTask(this.look().task);
     this.drawPoints();
-    this.redraw(); // a frame drawn before plotly arrived left the big view blank
   }
 
   onFrame(frame) {
+    if (frame.config) this.frameConfig = frame.config;
     if (frame.state.epoch < this.lastEpoch) {
       this.pendingTail = [];
       this.loadHistory();
@@ -64,13 +72,13 @@ export class Display {
   scheduleRender() {
     if (this.renderQueued) return;
     this.renderQueued = true;
-    requestAnimationFrame(() => {
+    requestAnimationFrame((time) => {
       this.renderQueued = false;
-      this.render();
+      this.render(time);
     });
   }
 
-  render() {
+  render(time) {
     const frame = this.latest;
     if (!frame) return;
     this.showState(frame.state);
@@ -80,12 +88,18 @@ export class Display {
     }
     if (frame === this.drawn || this.scrubbing) return;
     this.drawn = frame;
-    const map = decodeMap(frame.boundary);
-    this.outputPixels = { pixels: boundaryPixels(map, this.look()), resolution: map.resolution };
+    const { network, params } = frame.network ? frame : leanNetwork(this.frameConfig || this.run.config, frame.weights.layers);
+    if (network.features.length !== network.sizes[0]) return; // a config newer than these weights: its frame is on its way
+    const { output, neurons } = this.forward.maps(network, params);
+    this.outputMap = output;
+    this.outputPixels = { pixels: boundaryPixels(output, this.look()), resolution: output.resolution };
     if (!this.hovered) this.drawOutput();
     else if (this.hovered.kind === "hidden") this.refreshHovered();
-    this.network.update(frame.weights.layers, decodeNeurons(frame.neurons), map);
+    this.network.update(frame.weights.layers, neurons, output);
     $("boundary").dataset.version = String(frame.version);
+    this.paints += 1;
+    this.paintedAt = time;
+    this.firstPainted(performance.now());
   }
 
   // Draw the latest frame in full again (after a view option changed, say).
@@ -95,7 +109,7 @@ export class Display {
   }
 
   drawOutput() {
-    if (!this.outputPixels || !this.boundary.ready) return;
+    if (!this.outputPixels) return;
     this.boundary.drawPixels(this.outputPixels.pixels, this.outputPixels.resolution);
   }
 

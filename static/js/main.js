@@ -16,10 +16,12 @@ import { featureLabels } from "./options.js";
 import { plotlyReady } from "./plotly.js";
 import { Run } from "./run.js";
 import { Sharing } from "./sharing.js";
-import { decodeState } from "./state.js";
+import { FLAG_DEFAULTS, decodeState } from "./state.js";
 import { StatusLine } from "./status.js";
 import { buildThumbnails } from "./thumbnails.js";
 import { Views } from "./views.js";
+
+const PLOTS_WAIT = 3000; // ms
 
 class Playground {
   constructor() {
@@ -59,6 +61,10 @@ class Playground {
   get scrubbing() {
     return this.display?.scrubbing;
   }
+  // The output map the page computed from the latest weights drawn: {resolution, planes, data, range}.
+  get outputMap() {
+    return this.display?.outputMap;
+  }
 
   async start() {
     const { config: linked, flags, errors } = decodeState(location.search);
@@ -77,7 +83,7 @@ class Playground {
     this.display.showState(session.state);
     this.views = this.makeViews(lesson);
     await this.connection.open(this.run.id);
-    this.loadPlots();
+    this.loadPlotsAfterPaint();
     this.display.loadHistory();
     if (lesson) {
       showLesson(lesson);
@@ -119,7 +125,10 @@ class Playground {
     this.editing = new Editing({ run, controls, status, limits: options.limits, onPoints: () => this.display.drawPoints() });
     const viewFlags = () => ({ test: controls.view.showTest, discretize: controls.view.discretize, palette: controls.view.palette });
     this.sharing = new Sharing({ run, status, flags, viewFlags, defaults: this.defaults, runSlug: this.runSlug, lesson: Boolean(this.lessonName) });
-    const subscribe = { fps: Math.min(60, Math.max(1, flags.fps || 20)), boundary_resolution: 100, neuron_resolution: 12 };
+    const fps = Math.min(60, Math.max(1, flags.fps || 20));
+    // Lean frames cost the server no maps, so they come at the screen's rate unless the link asks for fewer.
+    const lean = { maps: false, fps: fps === FLAG_DEFAULTS.fps ? 60 : fps };
+    const subscribe = { fps, boundary_resolution: 100, neuron_resolution: 12, lean };
     this.connection = new Connection({ onFrame: (frame) => this.onFrame(frame), status, subscribe, onGone: () => this.sessionGone() });
     controls.build(options);
     controls.setView(flags);
@@ -162,7 +171,7 @@ class Playground {
     this.display.showState(view.state);
     await this.connection.watch(this.run.watchToken);
     this.status.warn("Watching the presenter's session live. It updates by itself; the controls are the presenter's.");
-    this.loadPlots();
+    this.loadPlotsAfterPaint();
   }
 
   async openSession(config, errors) {
@@ -194,6 +203,12 @@ class Playground {
     this.connection.close();
     this.status.end("This session has ended: it expired, was deleted, or the server restarted.");
     $("session-gone").hidden = false;
+  }
+
+  // plotly.js is big: it loads once the boundary is on the screen (or after a while without a frame).
+  loadPlotsAfterPaint() {
+    const wait = new Promise((resolve) => setTimeout(resolve, PLOTS_WAIT));
+    Promise.race([this.display.firstPaint, wait]).then(() => this.loadPlots());
   }
 
   loadPlots() {
