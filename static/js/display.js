@@ -9,6 +9,9 @@ import { GridForward } from "./forward.js";
 import { decodeMap, decodeNeurons, leanNetwork } from "./frames.js";
 import { $, formatNumber, formatPercent } from "./helpers.js";
 
+// A chart redraw costs far more than a map, and a curve needs no sixty updates a second.
+const CURVES_EVERY = 500; // ms
+
 export function tooltip(text, event) {
   const tip = $("tooltip");
   if (!text) {
@@ -28,6 +31,8 @@ export class Display {
     this.latest = null;
     this.drawn = null;
     this.pendingTail = [];
+    this.curvesAt = -Infinity;
+    this.curvesTimer = null;
     this.lastEpoch = -1;
     this.hovered = null;
     this.outputPixels = null;
@@ -39,6 +44,7 @@ export class Display {
     this.outputMap = null;
     this.paints = 0;
     this.paintedAt = null; // the animation frame's timestamp of the latest repaint
+    this.firstPaintAt = null; // ms since the navigation started
     this.firstPaint = new Promise((resolve) => (this.firstPainted = resolve));
   }
 
@@ -82,10 +88,7 @@ export class Display {
     const frame = this.latest;
     if (!frame) return;
     this.showState(frame.state);
-    if (this.pendingTail.length && this.curves.ready) {
-      this.curves.append(this.pendingTail);
-      this.pendingTail = [];
-    }
+    this.appendCurves();
     if (frame === this.drawn || this.scrubbing) return;
     this.drawn = frame;
     const { network, params } = frame.network ? frame : leanNetwork(this.frameConfig || this.run.config, frame.weights.layers);
@@ -99,7 +102,24 @@ export class Display {
     $("boundary").dataset.version = String(frame.version);
     this.paints += 1;
     this.paintedAt = time;
-    this.firstPainted(performance.now());
+    this.firstPaintAt ??= performance.now();
+    this.firstPainted();
+  }
+
+  // New history points go on the curves at most every CURVES_EVERY ms.
+  appendCurves() {
+    if (!this.pendingTail.length || !this.curves.ready || this.curvesTimer) return;
+    const wait = this.curvesAt + CURVES_EVERY - performance.now();
+    if (wait > 0) {
+      this.curvesTimer = setTimeout(() => {
+        this.curvesTimer = null;
+        this.appendCurves();
+      }, wait);
+      return;
+    }
+    this.curvesAt = performance.now();
+    this.curves.append(this.pendingTail);
+    this.pendingTail = [];
   }
 
   // Draw the latest frame in full again (after a view option changed, say).
