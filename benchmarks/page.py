@@ -42,10 +42,10 @@ import time
 from typing import Any, TextIO
 
 from harness import running_server
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 LINK = "/?dataset=spiral&samples=500&hidden=8,8&activation=tanh&optimizer=sgd&lr=0.03&batch=10&speed=max"
-VIEWPORT = {"width": 1920, "height": 1080}
+VIEWPORT: ViewportSize = {"width": 1920, "height": 1080}
 TARGET_REDRAWS = 55.0
 TARGET_EPOCHS = 1000.0
 TARGET_FIRST_MS = 500.0
@@ -140,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server pid {server.process.pid} on {server.url}", file=out, flush=True)
         browser = playwright.chromium.launch(executable_path=args.chromium, headless=True, args=["--no-sandbox"])
         try:
-            result = {"redraws": redraws(browser, server.url, seconds), "first": first_boundary(browser, server.url, loads)}
+            result = {
+                "redraws": redraws(browser, server.url, seconds),
+                "first": first_boundary(browser, server.url, loads),
+            }
         finally:
             browser.close()
     print_report(result, out)

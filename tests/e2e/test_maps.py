@@ -20,12 +20,13 @@ COMPARE = """async (patch) => {
     const before = pg.latest.version;
     await pg.run.patch(patch);
     const state = await api.step(pg.sessionId, 3, 'epoch');
-    const drawn = () => pg.drawn && pg.drawn === pg.latest && pg.drawn.version > before && pg.drawn.state.step === state.step;
+    const drawn = () =>
+        pg.drawn && pg.drawn === pg.latest && pg.drawn.version > before && pg.drawn.state.step === state.step;
     for (let i = 0; i < 900 && !drawn(); i++) await new Promise((r) => setTimeout(r, 100));
     if (!drawn()) return { error: 'the page did not draw step ' + state.step };
     const ref = frames.decodeMap(await api.boundary(pg.sessionId, { resolution: 100, format: 'uint8' }));
     const mine = pg.outputMap;
-    if (mine.data.length !== ref.data.length) return { error: `${mine.data.length} bytes, expected ${ref.data.length}` };
+    if (mine.data.length !== ref.data.length) return { error: `${mine.data.length} bytes, not ${ref.data.length}` };
     let worst = 0;
     for (let i = 0; i < ref.data.length; i++) worst = Math.max(worst, Math.abs(ref.data[i] - mine.data[i]));
     return { worst, planes: [mine.planes, ref.planes], range: [mine.range, ref.range] };
