@@ -59,6 +59,7 @@ export class Display {
     this.curves.init(Plotly);
     this.curves.setTask(this.look().task);
     this.drawPoints();
+    this.appendCurves();
   }
 
   onFrame(frame) {
