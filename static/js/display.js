@@ -98,7 +98,7 @@ export class Display {
     this.outputMap = output;
     this.outputPixels = { pixels: boundaryPixels(output, this.look()), resolution: output.resolution };
     if (!this.hovered) this.drawOutput();
-    else if (this.hovered.kind === "hidden") this.refreshHovered();
+    else if (this.hovered.kind === "hidden") this.drawHovered();
     this.network.update(frame.weights.layers, neurons, output);
     $("boundary").dataset.version = String(frame.version);
     this.paints += 1;
@@ -212,23 +212,15 @@ export class Display {
     if (node.kind === "input") {
       this.boundary.drawPixels(featurePixels(node.feature, 100, this.controls.view.palette), 100);
       tooltip(null);
-    } else if (node.kind === "hidden" && this.run.id) {
-      this.refreshHovered(true);
+    } else if (node.kind === "hidden") {
+      this.drawHovered();
     }
   }
 
-  async refreshHovered(now = false) {
-    const node = this.hovered;
-    if (!node || node.kind !== "hidden" || (!now && this.hoverBusy)) return;
-    this.hoverBusy = true;
-    try {
-      const map = decodeMap(await api.boundary(this.run.id, { layer: node.layer, unit: node.unit, resolution: 100 }));
-      if (this.hovered === node) this.boundary.drawUnit(map, this.controls.view.palette);
-    } catch (err) {
-      /* the structure changed under the pointer; the next hover will do */
-    } finally {
-      this.hoverBusy = false;
-    }
+  // The hovered unit's map from the weights last drawn.
+  drawHovered() {
+    const map = this.forward.unitMap(this.hovered.layer, this.hovered.unit);
+    if (map) this.boundary.drawUnit(map, this.controls.view.palette);
   }
 
   leaveNode() {

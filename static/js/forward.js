@@ -98,6 +98,7 @@ export class GridForward {
   // where a byte b stands for (b / 127.5 - 1) * scale, as the frames' neuron maps do.
   maps(network, params) {
     const layers = this.layers(network, params);
+    this.latest = layers.slice(0, -1);
     const neurons = layers.slice(0, -1).map((a) => this.unitMaps(a));
     return { output: this.outputMap(network.output, layers[layers.length - 1]), neurons };
   }
@@ -107,21 +108,19 @@ export class GridForward {
     const n = r * r;
     const planes = scores.length / n;
     HEADS[head](scores, planes, n);
-    const data = new Uint8Array(scores.length);
     if (head !== "linear") {
+      const data = new Uint8Array(scores.length);
       for (let i = 0; i < scores.length; i++) data[i] = toByte(scores[i]);
       return { resolution: r, planes, data, range: null };
     }
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of scores) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const range = [round6(lo), round6(hi)];
-    const width = range[1] > range[0] ? range[1] - range[0] : 1;
-    for (let i = 0; i < scores.length; i++) data[i] = toByte((scores[i] - range[0]) / width);
-    return { resolution: r, planes, data, range };
+    return spanned(scores, r, planes);
+  }
+
+  // One hidden unit of the latest maps() over the whole grid, as GET /boundary?layer&unit gives it; null before any.
+  unitMap(layer, unit) {
+    const n = this.resolution * this.resolution;
+    const values = this.latest?.[layer]?.subarray(unit * n, (unit + 1) * n);
+    return values?.length === n ? spanned(values, this.resolution, 1) : null;
   }
 
   unitMaps(a) {
@@ -140,6 +139,21 @@ export class GridForward {
     }
     return { units, scales, resolution: this.unitResolution, data };
   }
+}
+
+// Values as bytes over their own [min, max] (rounded to 6 decimals, as the server sends it): regression and unit maps.
+function spanned(values, resolution, planes) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = [round6(lo), round6(hi)];
+  const width = range[1] > range[0] ? range[1] - range[0] : 1;
+  const data = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = toByte((values[i] - range[0]) / width);
+  return { resolution, planes, data, range };
 }
 
 function round6(v) {

@@ -1,4 +1,5 @@
-"""The maps the page computes from the weights match the server's GET /boundary to one uint8 level."""
+"""The maps the page computes from the weights match the server's GET /boundary to one uint8 level:
+the output map, and the last hidden layer's first unit (the big view shows it when the unit is hovered)."""
 
 from __future__ import annotations
 
@@ -29,14 +30,24 @@ COMPARE = """async (patch) => {
     if (mine.data.length !== ref.data.length) return { error: `${mine.data.length} bytes, not ${ref.data.length}` };
     let worst = 0;
     for (let i = 0; i < ref.data.length; i++) worst = Math.max(worst, Math.abs(ref.data[i] - mine.data[i]));
-    return { worst, planes: [mine.planes, ref.planes], range: [mine.range, ref.range] };
+    const layer = pg.drawn.weights.layers.length - 2;
+    let unitWorst = 0;
+    if (layer >= 0) {
+        const unit = pg.display.forward.unitMap(layer, 0);
+        const query = { resolution: 100, format: 'uint8', layer, unit: 0 };
+        const refUnit = frames.decodeMap(await api.boundary(pg.sessionId, query));
+        for (let i = 0; i < refUnit.data.length; i++) {
+            unitWorst = Math.max(unitWorst, Math.abs(refUnit.data[i] - unit.data[i]));
+        }
+    }
+    return { worst, unitWorst, planes: [mine.planes, ref.planes], range: [mine.range, ref.range] };
 }"""
 
 
 def check(page: Any, patch: dict[str, Any]) -> None:
     result = page.evaluate(COMPARE, patch)
     assert "error" not in result, (patch, result)
-    assert result["worst"] <= 1, (patch, result)
+    assert result["worst"] <= 1 and result["unitWorst"] <= 1, (patch, result)
     assert result["planes"][0] == result["planes"][1], (patch, result)
     mine, ref = result["range"]
     if ref is None:
