@@ -9,8 +9,8 @@ import { GridForward } from "./forward.js";
 import { decodeMap, decodeNeurons, leanNetwork } from "./frames.js";
 import { $, formatNumber, formatPercent } from "./helpers.js";
 
-// A chart redraw costs far more than a map, and a curve needs no sixty updates a second.
-const CURVES_EVERY = 500; // ms
+// A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second.
+const CURVES_EVERY = 1000; // ms
 
 export function tooltip(text, event) {
   const tip = $("tooltip");
