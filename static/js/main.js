@@ -21,7 +21,7 @@ import { StatusLine } from "./status.js";
 import { buildThumbnails } from "./thumbnails.js";
 import { Views } from "./views.js";
 
-const PLOTS_WAIT = 3000; // ms
+const FIRST_PAINT_WAIT = 3000; // ms
 
 class Playground {
   constructor() {
@@ -122,6 +122,8 @@ class Playground {
     );
     const { boundary, curves, network, controls } = this;
     this.display = new Display({ boundary, curves, network, controls, status, run });
+    // What is not the boundary waits for it (or for a while without a frame), so that it comes first.
+    this.afterFirstPaint = Promise.race([this.display.firstPaint, new Promise((resolve) => setTimeout(resolve, FIRST_PAINT_WAIT))]);
     this.editing = new Editing({ run, controls, status, limits: options.limits, onPoints: () => this.display.drawPoints() });
     const viewFlags = () => ({ test: controls.view.showTest, discretize: controls.view.discretize, palette: controls.view.palette });
     this.sharing = new Sharing({ run, status, flags, viewFlags, defaults: this.defaults, runSlug: this.runSlug, lesson: Boolean(this.lessonName) });
@@ -134,7 +136,7 @@ class Playground {
     controls.setView(flags);
     const speeds = [...$("speed").options].map((option) => option.value);
     $("speed").value = speeds.includes(String(flags.speed)) ? String(flags.speed) : "20";
-    this.thumbs = buildThumbnails($("datasets"), options.datasets, (name) => this.editing.selectDataset(name));
+    this.thumbs = buildThumbnails($("datasets"), options.datasets, (name) => this.editing.selectDataset(name), this.afterFirstPaint);
     this.bindButtons();
   }
 
@@ -205,10 +207,9 @@ class Playground {
     $("session-gone").hidden = false;
   }
 
-  // plotly.js is big: it loads once the boundary is on the screen (or after a while without a frame).
+  // plotly.js is big: it loads once the boundary is on the screen.
   loadPlotsAfterPaint() {
-    const wait = new Promise((resolve) => setTimeout(resolve, PLOTS_WAIT));
-    Promise.race([this.display.firstPaint, wait]).then(() => this.loadPlots());
+    this.afterFirstPaint.then(() => this.loadPlots());
   }
 
   loadPlots() {
