@@ -237,14 +237,19 @@ export class NetworkDiagram {
         const mid = (x1 + x2) / 2;
         path.dataset.source = i;
         path.dataset.unit = j;
-        path.setAttribute("d", `M${x1 + half},${y1} C${mid},${y1} ${mid},${y2} ${x2 - half},${y2}`);
         const style = weightStyle(w, this.palette);
-        path.setAttribute("stroke", style.color);
-        path.setAttribute("stroke-width", style.width.toFixed(2));
-        path.setAttribute("aria-label", `${this.unitName(k + 1, j)}, weight from ${this.unitName(k, i).replace(/^input /, "")}: ${w.toFixed(2)}`);
+        update(path, "d", `M${x1 + half},${y1} C${mid},${y1} ${mid},${y2} ${x2 - half},${y2}`);
+        update(path, "stroke", style.color);
+        update(path, "stroke-width", style.width.toFixed(2));
+        update(path, "aria-label", `${this.unitName(k + 1, j)}, weight from ${this.unitName(k, i).replace(/^input /, "")}: ${w.toFixed(2)}`);
       });
     });
   }
+}
+
+// Links are redrawn with every frame: an attribute written again, even unchanged, costs a repaint.
+function update(element, name, value) {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
 // Where a focused element is, as the pointer event a hover or click would have carried.
