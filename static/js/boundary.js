@@ -1,5 +1,6 @@
-// The big view: a Plotly figure over [-6, 6]^2 whose background image is the
-// network's output (or a hovered unit's map), with the data points on top.
+// The big view: the network's output (or a hovered unit's map) on a canvas over [-6, 6]^2,
+// and a Plotly figure on top of it with the axes and the data points. The canvas draws
+// before plotly.js has loaded, so a link shows its boundary at once.
 // It only draws; clicks are reported as view coordinates.
 
 import { boundaryPixels, classColor, diverging, paintCanvas, rgb } from "./colors.js";
@@ -13,13 +14,46 @@ export class BoundaryPlot {
     this.el = element;
     this.onClick = onClick;
     this.canvas = document.createElement("canvas");
+    Object.assign(this.canvas.style, { position: "absolute", pointerEvents: "none" });
+    this.el.style.position = "relative";
+    this.el.prepend(this.canvas);
+    this.painted = false;
     this.ready = false;
-    this.source = "";
+    new ResizeObserver(() => this.place()).observe(element);
+  }
+
+  // The picture the finished view shows, as a data URL: empty until the axes and points are up too.
+  get source() {
+    return this.ready && this.painted ? this.canvas.toDataURL() : "";
+  }
+
+  // Plotly's margins around the square plot area (as init lays them out).
+  margins() {
+    const size = plotTextSize();
+    return { l: size * 2.4, r: size, t: size * 0.7, b: size * 2 };
+  }
+
+  // The canvas covers the plot area: Plotly's own once it has drawn, else where it will be.
+  place() {
+    const full = this.ready ? this.el._fullLayout : null;
+    let box;
+    if (full?.xaxis?._length) {
+      box = [full.xaxis._offset, full.yaxis._offset, full.xaxis._length, full.yaxis._length];
+    } else {
+      const m = this.margins();
+      const width = this.el.clientWidth - m.l - m.r;
+      const height = this.el.clientHeight - m.t - m.b;
+      const side = Math.max(0, Math.min(width, height));
+      box = [m.l + (width - side) / 2, m.t + (height - side) / 2, side, side];
+    }
+    const [left, top, width, height] = box.map((v) => `${v}px`);
+    Object.assign(this.canvas.style, { left, top, width, height });
   }
 
   init(Plotly) {
     this.Plotly = Plotly;
     const size = plotTextSize();
+    const m = this.margins();
     const axis = {
       range: [-VIEW, VIEW],
       fixedrange: true,
@@ -33,22 +67,24 @@ export class BoundaryPlot {
       mirror: true,
     };
     const layout = {
-      margin: { l: size * 2.4, r: size, t: size * 0.7, b: size * 2 },
+      margin: m,
       xaxis: { ...axis, constrain: "domain" },
       yaxis: { ...axis, scaleanchor: "x", scaleratio: 1, constrain: "domain" },
-      images: [{ source: "", xref: "x", yref: "y", x: -VIEW, y: VIEW, sizex: 2 * VIEW, sizey: 2 * VIEW, sizing: "stretch", layer: "below" }],
       showlegend: false,
       dragmode: false,
       hovermode: false,
       shapes: this.rings(),
-      plot_bgcolor: "#e8eaeb",
+      plot_bgcolor: "rgba(0,0,0,0)",
       paper_bgcolor: "rgba(0,0,0,0)",
     };
     const empty = { x: [], y: [], mode: "markers", type: "scatter", hoverinfo: "skip" };
     Plotly.newPlot(this.el, [empty, { ...empty }], layout, { displayModeBar: false, responsive: true });
+    this.el.prepend(this.canvas); // Plotly put its figure first; the map goes back beneath it
     this.el.addEventListener("pointerdown", (event) => (this.pointer = event.pointerType), true);
     this.el.addEventListener("click", (event) => this.handleClick(event));
+    this.el.on("plotly_afterplot", () => this.place());
     this.ready = true;
+    this.place();
   }
 
   handleClick(event) {
@@ -99,8 +135,7 @@ export class BoundaryPlot {
 
   // A decoded output map, coloured for its task.
   drawOutput(map, options) {
-    paintCanvas(this.canvas, boundaryPixels(map, options), map.resolution);
-    this.show();
+    this.drawPixels(boundaryPixels(map, options), map.resolution);
   }
 
   // A decoded single-plane map of a hidden unit's activation (values in map.range).
@@ -114,14 +149,13 @@ export class BoundaryPlot {
         paint(pixels, (row * r + col) * 4, mapValue(map.data[(r - 1 - row) * r + col], map.range) / scale);
       }
     }
-    paintCanvas(this.canvas, pixels, r);
-    this.show();
+    this.drawPixels(pixels, r);
   }
 
   // Pixels already made (an input feature's map, say).
   drawPixels(pixels, resolution) {
     paintCanvas(this.canvas, pixels, resolution);
-    this.show();
+    this.painted = true;
   }
 
   // A ring around one point (the one a view is talking about), or none; kept until the plot is up.
@@ -133,12 +167,6 @@ export class BoundaryPlot {
   rings() {
     const [p, r] = [this.ringed, 0.35];
     return p ? [{ type: "circle", xref: "x", yref: "y", x0: p[0] - r, x1: p[0] + r, y0: p[1] - r, y1: p[1] + r, line: { color: "#2c3035", width: 2.5 } }] : [];
-  }
-
-  show() {
-    if (!this.ready) return;
-    this.source = this.canvas.toDataURL();
-    this.Plotly.relayout(this.el, { "images[0].source": this.source });
   }
 }
 

@@ -6,7 +6,8 @@ import { PollingTransport, StreamTransport } from "./transport.js";
 const PRESENTER_LEFT = 4410;
 
 export class Connection {
-  // subscribe: what frames to send ({fps, boundary_resolution, neuron_resolution}).
+  // subscribe: what frames to send ({fps, boundary_resolution, neuron_resolution}, and lean: what
+  // to add to ask the stream for lean frames instead).
   // onGone(): the session is no more (deleted, expired, or the server restarted without it).
   constructor({ onFrame, status, subscribe, onGone }) {
     Object.assign(this, { onFrame, status, subscribe, onGone });

@@ -1,12 +1,17 @@
 // What the page shows of the run: the newest frame drawn once per animation frame
 // (boundary, diagram, readouts), every history point on the curves, a hovered unit's
-// map in the big view, and a checkpoint while the user scrubs back in time.
+// map in the big view, and a checkpoint while the user scrubs back in time. The maps are
+// computed here from the frame's weights.
 
 import { api } from "./api.js";
 import { boundaryPixels, featurePixels, paintCanvas } from "./colors.js";
-import { decodeMap, decodeNeurons } from "./frames.js";
+import { GridForward } from "./forward.js";
+import { decodeMap, decodeNeurons, leanNetwork } from "./frames.js";
 import { $, formatNumber, formatPercent } from "./helpers.js";
 import { classPixels } from "./network.js";
+
+// A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second.
+const CURVES_EVERY = 1000; // ms
 
 export function tooltip(text, event) {
   const tip = $("tooltip");
@@ -27,12 +32,21 @@ export class Display {
     this.latest = null;
     this.drawn = null;
     this.pendingTail = [];
+    this.curvesAt = -Infinity;
+    this.curvesTimer = null;
     this.lastEpoch = -1;
     this.hovered = null;
     this.outputPixels = null;
     this.playing = false;
     this.scrubbing = false;
     this.rewound = null;
+    this.forward = new GridForward();
+    this.frameConfig = null; // the config the frames came with: the page's own may be ahead of them
+    this.outputMap = null;
+    this.paints = 0;
+    this.paintedAt = null; // the animation frame's timestamp of the latest repaint
+    this.firstPaintAt = null; // ms since the navigation started
+    this.firstPaint = new Promise((resolve) => (this.firstPainted = resolve));
   }
 
   // How maps and points are coloured now: the task, and the view options.
@@ -46,10 +60,11 @@ export class Display {
     this.curves.init(Plotly);
     this.curves.setTask(this.look().task);
     this.drawPoints();
-    this.redraw(); // a frame drawn before plotly arrived left the big view blank
+    this.appendCurves();
   }
 
   onFrame(frame) {
+    if (frame.config) this.frameConfig = frame.config;
     if (frame.state.epoch < this.lastEpoch) {
       this.pendingTail = [];
       this.loadHistory();
@@ -65,30 +80,49 @@ export class Display {
   scheduleRender() {
     if (this.renderQueued) return;
     this.renderQueued = true;
-    requestAnimationFrame(() => {
+    requestAnimationFrame((time) => {
       this.renderQueued = false;
-      this.render();
+      this.render(time);
     });
   }
 
-  render() {
+  render(time) {
     const frame = this.latest;
     if (!frame) return;
     this.showState(frame.state);
-    if (this.pendingTail.length && this.curves.ready) {
-      this.curves.append(this.pendingTail);
-      this.pendingTail = [];
-    }
+    this.appendCurves();
     if (frame === this.drawn || this.scrubbing) return;
     this.drawn = frame;
-    const map = decodeMap(frame.boundary);
-    this.outputPixels = { pixels: boundaryPixels(map, this.look()), resolution: map.resolution };
-    this.outputMap = map;
+    const { network, params } = frame.network ? frame : leanNetwork(this.frameConfig || this.run.config, frame.weights.layers);
+    if (network.features.length !== network.sizes[0]) return; // a config newer than these weights: its frame is on its way
+    const { output, neurons } = this.forward.maps(network, params);
+    this.outputMap = output;
+    this.outputPixels = { pixels: boundaryPixels(output, this.look()), resolution: output.resolution };
     if (!this.hovered) this.drawOutput();
-    else if (this.hovered.kind === "hidden") this.refreshHovered();
+    else if (this.hovered.kind === "hidden") this.drawHovered();
     else if (this.hovered.kind === "output") this.drawClass();
-    this.network.update(frame.weights.layers, decodeNeurons(frame.neurons), map);
+    this.network.update(frame.weights.layers, neurons, output);
     $("boundary").dataset.version = String(frame.version);
+    this.paints += 1;
+    this.paintedAt = time;
+    this.firstPaintAt ??= performance.now();
+    this.firstPainted();
+  }
+
+  // New history points go on the curves at most every CURVES_EVERY ms.
+  appendCurves() {
+    if (!this.pendingTail.length || !this.curves.ready || this.curvesTimer) return;
+    const wait = this.curvesAt + CURVES_EVERY - performance.now();
+    if (wait > 0) {
+      this.curvesTimer = setTimeout(() => {
+        this.curvesTimer = null;
+        this.appendCurves();
+      }, wait);
+      return;
+    }
+    this.curvesAt = performance.now();
+    this.curves.append(this.pendingTail);
+    this.pendingTail = [];
   }
 
   // Draw the latest frame in full again (after a view option changed, say).
@@ -98,7 +132,7 @@ export class Display {
   }
 
   drawOutput() {
-    if (!this.outputPixels || !this.boundary.ready) return;
+    if (!this.outputPixels) return;
     this.boundary.drawPixels(this.outputPixels.pixels, this.outputPixels.resolution);
   }
 
@@ -189,8 +223,8 @@ export class Display {
     if (node.kind === "input") {
       this.boundary.drawPixels(featurePixels(node.feature, 100, this.controls.view.palette), 100);
       tooltip(null);
-    } else if (node.kind === "hidden" && this.run.id) {
-      this.refreshHovered(true);
+    } else if (node.kind === "hidden") {
+      this.drawHovered();
     } else if (node.kind === "output") {
       this.drawClass();
     }
@@ -212,18 +246,10 @@ export class Display {
     this.boundary.drawPixels(classPixels(map, unit, this.controls.view.palette), map.resolution);
   }
 
-  async refreshHovered(now = false) {
-    const node = this.hovered;
-    if (!node || node.kind !== "hidden" || (!now && this.hoverBusy)) return;
-    this.hoverBusy = true;
-    try {
-      const map = decodeMap(await api.boundary(this.run.id, { layer: node.layer, unit: node.unit, resolution: 100 }));
-      if (this.hovered === node) this.boundary.drawUnit(map, this.controls.view.palette);
-    } catch (err) {
-      /* the structure changed under the pointer; the next hover will do */
-    } finally {
-      this.hoverBusy = false;
-    }
+  // The hovered unit's map from the weights last drawn.
+  drawHovered() {
+    const map = this.forward.unitMap(this.hovered.layer, this.hovered.unit);
+    if (map) this.boundary.drawUnit(map, this.controls.view.palette);
   }
 
   leaveNode() {

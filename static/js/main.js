@@ -16,10 +16,12 @@ import { featureLabels } from "./options.js";
 import { plotlyReady } from "./plotly.js";
 import { Run } from "./run.js";
 import { Sharing } from "./sharing.js";
-import { decodeState } from "./state.js";
+import { FLAG_DEFAULTS, decodeState } from "./state.js";
 import { StatusLine } from "./status.js";
 import { buildThumbnails } from "./thumbnails.js";
 import { Views } from "./views.js";
+
+const FIRST_PAINT_WAIT = 3000; // ms
 
 class Playground {
   constructor() {
@@ -59,6 +61,10 @@ class Playground {
   get scrubbing() {
     return this.display?.scrubbing;
   }
+  // The output map the page computed from the latest weights drawn: {resolution, planes, data, range}.
+  get outputMap() {
+    return this.display?.outputMap;
+  }
 
   async start() {
     const { config: linked, flags, errors } = decodeState(location.search);
@@ -77,7 +83,7 @@ class Playground {
     this.display.showState(session.state);
     this.views = this.makeViews(lesson);
     await this.connection.open(this.run.id);
-    this.loadPlots();
+    this.loadPlotsAfterPaint();
     this.display.loadHistory();
     if (lesson) {
       showLesson(lesson);
@@ -116,16 +122,21 @@ class Playground {
     );
     const { boundary, curves, network, controls } = this;
     this.display = new Display({ boundary, curves, network, controls, status, run });
+    // What is not the boundary waits for it (or for a while without a frame), so that it comes first.
+    this.afterFirstPaint = Promise.race([this.display.firstPaint, new Promise((resolve) => setTimeout(resolve, FIRST_PAINT_WAIT))]);
     this.editing = new Editing({ run, controls, status, limits: options.limits, onPoints: () => this.display.drawPoints() });
     const viewFlags = () => ({ test: controls.view.showTest, discretize: controls.view.discretize, palette: controls.view.palette });
     this.sharing = new Sharing({ run, status, flags, viewFlags, defaults: this.defaults, runSlug: this.runSlug, lesson: Boolean(this.lessonName) });
-    const subscribe = { fps: Math.min(60, Math.max(1, flags.fps || 20)), boundary_resolution: 100, neuron_resolution: 12 };
+    const fps = Math.min(60, Math.max(1, flags.fps || 20));
+    // Lean frames cost the server no maps, so they come at the screen's rate unless the link asks for fewer.
+    const lean = { maps: false, fps: fps === FLAG_DEFAULTS.fps ? 60 : fps };
+    const subscribe = { fps, boundary_resolution: 100, neuron_resolution: 12, lean };
     this.connection = new Connection({ onFrame: (frame) => this.onFrame(frame), status, subscribe, onGone: () => this.sessionGone() });
     controls.build(options);
     controls.setView(flags);
     const speeds = [...$("speed").options].map((option) => option.value);
     $("speed").value = speeds.includes(String(flags.speed)) ? String(flags.speed) : "20";
-    this.thumbs = buildThumbnails($("datasets"), options.datasets, (name) => this.editing.selectDataset(name));
+    this.thumbs = buildThumbnails($("datasets"), options.datasets, (name) => this.editing.selectDataset(name), this.afterFirstPaint);
     this.bindButtons();
   }
 
@@ -163,7 +174,7 @@ class Playground {
     this.display.showState(view.state);
     await this.connection.watch(this.run.watchToken);
     this.status.warn("Watching the presenter's session live. It updates by itself; the controls are the presenter's.");
-    this.loadPlots();
+    this.loadPlotsAfterPaint();
   }
 
   async openSession(config, errors) {
@@ -195,6 +206,11 @@ class Playground {
     this.connection.close();
     this.status.end("This session has ended: it expired, was deleted, or the server restarted.");
     $("session-gone").hidden = false;
+  }
+
+  // plotly.js is big: it loads once the boundary is on the screen.
+  loadPlotsAfterPaint() {
+    this.afterFirstPaint.then(() => this.loadPlots());
   }
 
   loadPlots() {

@@ -234,12 +234,12 @@ export class NetworkDiagram {
         const mid = (x1 + x2) / 2;
         path.dataset.source = i;
         path.dataset.unit = j;
-        path.setAttribute("d", `M${x1 + half},${y1} C${mid},${y1} ${mid},${y2} ${x2 - half},${y2}`);
         const style = weightStyle(w, this.palette);
+        update(path, "d", `M${x1 + half},${y1} C${mid},${y1} ${mid},${y2} ${x2 - half},${y2}`);
         // A zero weight draws no line, yet stays there to hover, focus and edit.
-        path.setAttribute("stroke", w === 0 ? "transparent" : style.color);
-        path.setAttribute("stroke-width", style.width.toFixed(2));
-        path.setAttribute("aria-label", `${this.unitName(k + 1, j)}, weight from ${this.unitName(k, i).replace(/^input /, "")}: ${w.toFixed(2)}`);
+        update(path, "stroke", w === 0 ? "transparent" : style.color);
+        update(path, "stroke-width", style.width.toFixed(2));
+        update(path, "aria-label", `${this.unitName(k + 1, j)}, weight from ${this.unitName(k, i).replace(/^input /, "")}: ${w.toFixed(2)}`);
       });
     });
   }
@@ -272,6 +272,11 @@ export function classPixels(output, k, palette) {
     }
   }
   return pixels;
+}
+
+// Links are redrawn with every frame: an attribute written again, even unchanged, costs a repaint.
+function update(element, name, value) {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
 // Where a focused element is, as the pointer event a hover or click would have carried.

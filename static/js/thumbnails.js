@@ -40,8 +40,9 @@ export function drawCustom(canvas) {
   ctx.fillText("✎", SIZE / 2, SIZE / 2);
 }
 
-// One button per dataset; onSelect(name) when clicked. Returns {select(name)}.
-export function buildThumbnails(box, datasets, onSelect) {
+// One button per dataset; onSelect(name) when clicked. The pictures are fetched once `after`
+// resolves (the page's first boundary goes first). Returns {select(name)}.
+export function buildThumbnails(box, datasets, onSelect, after = Promise.resolve()) {
   const buttons = new Map();
   for (const spec of datasets) {
     const button = document.createElement("button");
@@ -60,8 +61,8 @@ export function buildThumbnails(box, datasets, onSelect) {
     buttons.set(spec.name, button);
     if (spec.name === "custom") drawCustom(canvas);
     else
-      api
-        .dataset(spec.name, { samples: SAMPLES, noise: 0.1 })
+      after
+        .then(() => api.dataset(spec.name, { samples: SAMPLES, noise: 0.1 }))
         .then((body) => drawPoints(canvas, body))
         .catch(() => {});
   }

@@ -1,9 +1,10 @@
 // How frames reach the page: the WebSocket stream, or, when a socket cannot be
 // had (a proxy that drops them, say), REST polling that drives training itself.
-// Both offer the same commands and call onFrame with decoded JSON frames, and onError with
+// Both offer the same commands and call onFrame with decoded frames, and onError with
 // what went wrong (and, from REST, the HTTP status).
 
 import { api } from "./api.js";
+import { decodeLeanFrame } from "./frames.js";
 
 export class StreamTransport {
   constructor(sessionId, { onFrame, onError, onClosed, subscribe, path }) {
@@ -14,7 +15,28 @@ export class StreamTransport {
     this.onError = onError;
     this.onClosed = onClosed;
     this.subscription = subscribe;
+    this.lean = Boolean(subscribe.lean); // asking for lean frames, until the server turns them down
     this.socket = null;
+  }
+
+  // subscription.lean: what to add to ask for lean frames ({maps: false, fps}).
+  subscribe() {
+    const { lean, ...plain } = this.subscription;
+    this.send({ type: "subscribe", ...plain, ...(this.lean ? lean : {}) });
+  }
+
+  receive(data) {
+    if (data instanceof ArrayBuffer) {
+      this.onFrame(decodeLeanFrame(data));
+      return;
+    }
+    const message = JSON.parse(data);
+    if (message.type === "frame") this.onFrame(message);
+    else if (message.type !== "error") return;
+    else if (this.lean && message.detail.startsWith("maps:")) {
+      this.lean = false; // a server without lean frames: it keeps sending JSON ones
+      this.subscribe();
+    } else this.onError(message.detail);
   }
 
   // Resolves once open; rejects if the socket cannot be opened.
@@ -24,17 +46,14 @@ export class StreamTransport {
     return new Promise((resolve, reject) => {
       let opened = false;
       const socket = new WebSocket(url);
+      socket.binaryType = "arraybuffer";
       this.socket = socket;
       socket.onopen = () => {
         opened = true;
-        this.send({ type: "subscribe", ...this.subscription });
+        this.subscribe();
         resolve(this);
       };
-      socket.onmessage = (event) => {
-        const message = JSON.parse(event.data);
-        if (message.type === "frame") this.onFrame(message);
-        else if (message.type === "error") this.onError(message.detail);
-      };
+      socket.onmessage = (event) => this.receive(event.data);
       socket.onclose = (event) => {
         if (!opened) reject(new Error("the live stream could not connect"));
         else if (this.socket === socket) this.onClosed(event.code);

@@ -1,4 +1,4 @@
-"""Unit tests of the page's logic that does not draw (URL state, frame decoding), run in Chromium."""
+"""Unit tests of the page's logic that does not draw (URL state, frame decoding, maps from weights), run in Chromium."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def modules(page: Any, server: str) -> Any:
                 const frames = await import(base + 'frames.js');
                 const colors = await import(base + 'colors.js');
                 const api = await import(base + 'api.js');
+                const transport = await import(base + 'transport.js');
+                const forward = await import(base + 'forward.js');
                 {script}
             }}""",
             arg,
@@ -146,3 +148,65 @@ def test_validation_share_and_early_stopping_round_trip_through_the_query(module
         "const d = window.playground.defaults; return state.encodeState({...d, early_stopping: null}, {}, d);"
     )
     assert off == ""
+
+
+# A lean frame for a 2-1 network: header length, header, zero padding to 4, float32 parameters.
+LEAN_FRAME = """
+    const header = new TextEncoder().encode(JSON.stringify({type: 'frame', version: 7, config_version: 1,
+        state: {epoch: 3}, history_tail: [], network: {features: ['x1', 'x2'], activation: 'tanh',
+        leaky_slope: 0.01, sizes: [2, 1], output: 'sigmoid'}}));
+    const start = Math.ceil((4 + header.length) / 4) * 4;
+    const params = [0.5, -0.25, 0.125];
+    const buffer = new ArrayBuffer(start + 4 * (params.length + (arg || 0)));
+    const view = new DataView(buffer);
+    view.setUint32(0, header.length, true);
+    new Uint8Array(buffer, 4).set(header);
+    params.forEach((p, i) => view.setFloat32(start + 4 * i, p, true));
+"""
+
+
+def test_lean_frame_decoding(modules: Any) -> None:
+    frame = modules(
+        LEAN_FRAME + "const f = frames.decodeLeanFrame(buffer);"
+        "return {version: f.version, state: f.state, sizes: f.network.sizes, params: Array.from(f.params),"
+        " weights: f.weights};"
+    )
+    assert frame == {
+        "version": 7,
+        "state": {"epoch": 3},
+        "sizes": [2, 1],
+        "params": [0.5, -0.25, 0.125],
+        "weights": {"layers": [{"weights": [[0.5], [-0.25]], "biases": [0.125]}]},
+    }
+    error = modules(LEAN_FRAME + "try { frames.decodeLeanFrame(buffer); } catch (e) { return e.message; }", 1)
+    assert "expected 12" in error
+
+
+def test_a_server_without_lean_frames_gets_a_plain_subscription(modules: Any) -> None:
+    sent, errors = modules(
+        "const errors = [];"
+        "const t = new transport.StreamTransport('s', {onFrame: () => {}, onError: (d) => errors.push(d),"
+        " subscribe: {fps: 20, lean: {maps: false, fps: 60}}});"
+        "const sent = [];"
+        "t.socket = {readyState: WebSocket.OPEN, send: (m) => sent.push(JSON.parse(m))};"
+        "t.subscribe();"
+        "t.receive(JSON.stringify({type: 'error', detail: 'maps: Extra inputs are not permitted'}));"
+        "t.receive(JSON.stringify({type: 'error', detail: 'maps: Extra inputs are not permitted'}));"
+        "return [sent, errors];"
+    )
+    assert sent == [{"type": "subscribe", "fps": 60, "maps": False}, {"type": "subscribe", "fps": 20}]
+    assert errors == ["maps: Extra inputs are not permitted"]
+
+
+def test_maps_from_weights_lay_out_like_the_server(modules: Any) -> None:
+    # Output = x1 over a 3 x 3 grid: columns run x = -6, 0, 6 in every row; regression spans its own range.
+    out = modules(
+        "const f = new forward.GridForward(3, 2);"
+        "const net = {features: ['x1'], activation: 'tanh', leaky_slope: 0.01, sizes: [1, 2, 1], output: 'linear'};"
+        "const m = f.maps(net, new Float32Array([1, -1, 0, 0, 1, 0, 0]));"
+        "return [Array.from(m.output.data), m.output.range, m.neurons[0].units, m.neurons[0].resolution];"
+    )
+    data, value_range, units, resolution = out
+    assert value_range == [round(-0.999988, 6), round(0.999988, 6)]
+    assert data == [0, 128, 255] * 3
+    assert units == 2 and resolution == 2

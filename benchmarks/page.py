@@ -1,0 +1,157 @@
+"""Page benchmark: how often the page repaints its maps, and how soon a link shows its boundary.
+
+What is measured
+----------------
+The script starts the real server (``python -m app.cli serve``, see
+``harness.py``) and drives the page in headless Chromium (Playwright,
+``/usr/bin/chromium --no-sandbox``, or ``--chromium PATH``). Then:
+
+1. Redraws. At 1920x1080 the page opens a link to a 2-8-8-1 tanh network on
+   the spiral (500 points, SGD lr 0.03, batch 10), picks "as fast as possible"
+   and presses Play. After a warm-up it reads, at the start and the end of a
+   ``--seconds`` window (10; quick 3), how many times the page has repainted
+   its maps from new weights and the requestAnimationFrame timestamp of the
+   latest repaint, and the epoch. Redraws per second = repaints / time between
+   those timestamps; epochs per second = epochs / wall time of the window.
+   Targets: >= 55 redraws/s while >= 1000 epochs/s.
+
+2. First boundary. Time from the navigation's start to the page's first map
+   painted from a frame (``performance.now()`` at that repaint): cold (a fresh
+   browser context, nothing cached) and warm (the same context, loaded again),
+   ``--loads`` times each (3); median and worst. Target: <= 500 ms warm.
+
+How to run
+----------
+From the repository root::
+
+    python benchmarks/page.py            # ~30 s, human-readable table
+    python benchmarks/page.py --quick    # ~15 s smoke run
+    python benchmarks/page.py --json     # table to stderr, one JSON object to stdout
+
+Browser and server share the machine (and, on a shared machine, everyone
+else's work), so the figures move with the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from typing import Any, TextIO
+
+from harness import running_server
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+
+LINK = "/?dataset=spiral&samples=500&hidden=8,8&activation=tanh&optimizer=sgd&lr=0.03&batch=10&speed=max"
+VIEWPORT: ViewportSize = {"width": 1920, "height": 1080}
+TARGET_REDRAWS = 55.0
+TARGET_EPOCHS = 1000.0
+TARGET_FIRST_MS = 500.0
+WARMUP_MS = 1500
+PAINTED = "() => window.playground && window.playground.display && window.playground.display.paints > 0"
+READING = """() => {
+    const d = window.playground.display;
+    return { paints: d.paints, paintedAt: d.paintedAt, epoch: d.latest.state.epoch, now: performance.now() };
+}"""
+
+
+def redraws(browser: Browser, url: str, seconds: float) -> dict[str, float]:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(url + LINK)
+        page.wait_for_function(PAINTED, timeout=60_000)
+        page.click("[data-testid='play']")
+        page.wait_for_function("() => window.playground.latest.state.status === 'training'", timeout=60_000)
+        page.wait_for_timeout(WARMUP_MS)
+        start = page.evaluate(READING)
+        page.wait_for_timeout(seconds * 1000)
+        end = page.evaluate(READING)
+        span = (end["paintedAt"] - start["paintedAt"]) / 1000
+        wall = (end["now"] - start["now"]) / 1000
+        return {
+            "redraws_per_second": (end["paints"] - start["paints"]) / span if span > 0 else 0.0,
+            "epochs_per_second": (end["epoch"] - start["epoch"]) / wall,
+            "seconds": wall,
+        }
+    finally:
+        context.close()
+
+
+def first_paint(page: Page, url: str) -> float:
+    page.goto(url + LINK)
+    page.wait_for_function(PAINTED, timeout=60_000)
+    return float(page.evaluate("() => window.playground.display.firstPaintAt"))
+
+
+def first_boundary(browser: Browser, url: str, loads: int) -> dict[str, list[float]]:
+    cold: list[float] = []
+    warm: list[float] = []
+    for _ in range(loads):
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page = context.new_page()
+            cold.append(first_paint(page, url))
+            warm.append(first_paint(page, url))
+        finally:
+            context.close()
+    return {"cold_ms": cold, "warm_ms": warm}
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def print_report(result: dict[str, Any], out: TextIO) -> None:
+    r = result["redraws"]
+    print(f"\nRedraws at 1920x1080, 2-8-8-1 spiral 500 points at max speed, {r['seconds']:.1f} s", file=out)
+    ok = r["redraws_per_second"] >= TARGET_REDRAWS
+    print(f"  redraws/s   {r['redraws_per_second']:8.1f}   target >= {TARGET_REDRAWS:.0f}  {verdict(ok)}", file=out)
+    ok = r["epochs_per_second"] >= TARGET_EPOCHS
+    print(f"  epochs/s    {r['epochs_per_second']:8.1f}   target >= {TARGET_EPOCHS:.0f}  {verdict(ok)}", file=out)
+    print("\nNavigation to the first boundary painted (ms)", file=out)
+    print(f"  {'':<8}{'median':>10}{'worst':>10}", file=out)
+    for key in ("cold_ms", "warm_ms"):
+        times = result["first"][key]
+        print(f"  {key[:-3]:<8}{statistics.median(times):>10.0f}{max(times):>10.0f}", file=out)
+    ok = statistics.median(result["first"]["warm_ms"]) <= TARGET_FIRST_MS
+    print(f"  target: warm <= {TARGET_FIRST_MS:.0f} ms  {verdict(ok)}", file=out)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a short smoke run")
+    parser.add_argument("--seconds", type=float, help="the redraw window (10; quick 3)")
+    parser.add_argument("--loads", type=int, help="page loads per cache state (3; quick 1)")
+    parser.add_argument("--chromium", default="/usr/bin/chromium", help="the browser to drive")
+    parser.add_argument("--json", action="store_true", help="the table to stderr, one JSON object to stdout")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    seconds = args.seconds or (3.0 if args.quick else 10.0)
+    loads = args.loads or (1 if args.quick else 3)
+    out = sys.stderr if args.json else sys.stdout
+    began = time.monotonic()
+    with running_server("np-page-") as server, sync_playwright() as playwright:
+        print(f"server pid {server.process.pid} on {server.url}", file=out, flush=True)
+        browser = playwright.chromium.launch(executable_path=args.chromium, headless=True, args=["--no-sandbox"])
+        try:
+            result = {
+                "redraws": redraws(browser, server.url, seconds),
+                "first": first_boundary(browser, server.url, loads),
+            }
+        finally:
+            browser.close()
+    print_report(result, out)
+    print(f"\nTotal benchmark time {time.monotonic() - began:.1f} s", file=out)
+    if args.json:
+        print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
