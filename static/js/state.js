@@ -29,7 +29,7 @@ export const PARAMS = [
   ["factor", "schedule.factor", "num"],
   ["period", "schedule.period", "int"],
   ["minlr", "schedule.min_learning_rate", "num"],
-  ["patience", "schedule.patience", "int"],
+  ["plateau", "schedule.patience", "int"],
   ["reg", "regularization.kind", "str"],
   ["regrate", "regularization.rate", "num"],
   ["patience", "early_stopping.patience", "int"],

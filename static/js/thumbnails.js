@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { classColor } from "./colors.js";
 
 const SIZE = 64;
-const SAMPLES = 80;
+const SAMPLES = 60;
 
 export function drawPoints(canvas, body, palette = "classic") {
   canvas.width = SIZE;
@@ -62,7 +62,7 @@ export function buildThumbnails(box, datasets, onSelect, after = Promise.resolve
     if (spec.name === "custom") drawCustom(canvas);
     else
       after
-        .then(() => api.dataset(spec.name, { samples: SAMPLES, noise: 0.1 }))
+        .then(() => api.dataset(spec.name, { samples: SAMPLES, noise: 0.1, decimals: 2 }))
         .then((body) => drawPoints(canvas, body))
         .catch(() => {});
   }

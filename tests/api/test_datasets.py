@@ -25,3 +25,11 @@ def test_errors(client: TestClient) -> None:
     assert locs(client.get("/api/datasets/circle", params={"samples": 1})) == ["query.samples"]
     assert locs(client.get("/api/datasets/circle", params={"noise": "nan"})) == ["query.noise"]
     assert locs(client.get("/api/datasets/custom")) == ["path.name"]
+
+
+def test_points_rounded_for_a_thumbnail(client: TestClient) -> None:
+    exact = client.get("/api/datasets/spiral", params={"samples": 80}).json()
+    coarse = client.get("/api/datasets/spiral", params={"samples": 80, "decimals": 2}).json()
+    assert coarse["points"] == [[round(x, 2), round(y, 2)] for x, y in exact["points"]]
+    assert coarse["points"] != exact["points"] and coarse["labels"] == exact["labels"]
+    assert locs(client.get("/api/datasets/spiral", params={"decimals": 5})) == ["query.decimals"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from app.serving.footprint import MB, session_bytes
 from app.server import create_app
+from app.serving.footprint import MB, session_bytes
 from app.settings import Settings
 from app.training.config import Config
 from app.training.lessons import LESSONS

@@ -1,7 +1,7 @@
 """What the lessons' charts show, read as a student reads them, and playing a run to an epoch.
 
-The main chart (loss-chart) has traces train loss, test loss, train accuracy,
-test accuracy, learning rate, then the rate-drop markers; the Compare panel's
+The main chart (loss-chart) has traces train, test and validation loss, train,
+test and validation accuracy, learning rate, then the rate-drop markers; the Compare panel's
 chart (compare-curves) has this run's train and test loss, then the comparison
 run's.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from tests.e2e.conftest import open_playground, sel
 from tests.e2e.test_compare import COMPARE_EPOCH, MAIN_EPOCH, open_lesson
 
-RATE, RATE_DROPS = 4, 5
+TRAIN_ACCURACY, RATE, RATE_DROPS = 3, 6, 7
 THIS_TRAIN, COMPARISON_TRAIN = 0, 2
 
 

@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from tests.e2e.conftest import sel
-from tests.e2e.lessons.charts import RATE, RATE_DROPS, open_at_speed, play_to, rises, trace
+from tests.e2e.lessons.charts import RATE, RATE_DROPS, TRAIN_ACCURACY, open_at_speed, play_to, rises, trace
 
 ORANGE = "#c26a00"
 
@@ -20,12 +20,13 @@ def test_the_rate_curve_has_its_own_chart(page: Any, server: str) -> None:
     open_at_speed(page, server, "schedules")
     play_to(page, 10)
     chart = page.evaluate(
-        """() => {
+        """([rate, accuracy]) => {
             const plot = document.querySelector("[data-testid='loss-chart']");
             const panel = (n) => ({ x: plot._fullLayout[`xaxis${n}`].domain, y: plot._fullLayout[`yaxis${n}`].domain });
-            return { rate: plot.data[4], accuracy: plot.data[2], ratePanel: panel(3), accuracyPanel: panel(2),
+            return { rate: plot.data[rate], accuracy: plot.data[accuracy], ratePanel: panel(3), accuracyPanel: panel(2),
                      titles: plot._fullLayout.annotations.map((a) => a.text) };
-        }"""
+        }""",
+        [RATE, TRAIN_ACCURACY],
     )
     assert chart["rate"]["yaxis"] == "y3" and chart["accuracy"]["yaxis"] == "y2"
     assert chart["rate"]["line"]["color"] == ORANGE
