@@ -29,7 +29,7 @@ from app.api.assets import asset_version, resource_dir, shared_plotly
 from app.api.guard import Guard, Policy
 from app.api.headers import SecurityHeaders
 from app.api.routes import backprop, datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
-from app.outputs.wire import error_message
+from app.outputs.wire import MAX_REPORTED_ERRORS, TOO_MANY_ERRORS, error_message
 from app.serving import allocator
 from app.serving.footprint import MB
 from app.serving.host import SessionHost
@@ -44,7 +44,6 @@ from app.settings import Settings, worker_count
 from app.training.errors import FieldError, NotFound, PayloadTooLarge
 
 log = logging.getLogger("neural_playground")
-MAX_REPORTED_ERRORS = 20
 MAX_LOGGED_MESSAGE = 1000
 INTERNAL_ERROR = {"detail": "internal error; the server log has the details"}
 
@@ -60,10 +59,12 @@ def _errors(errors: list[Any], prefix: tuple[str, ...] = ()) -> list[dict[str, A
         {"loc": [*prefix, *err["loc"]], "msg": error_message(err), "type": err["type"]}
         for err in errors[:MAX_REPORTED_ERRORS]
     ]
-    if len(errors) > MAX_REPORTED_ERRORS:
+    if errors and errors[-1]["type"] == TOO_MANY_ERRORS:  # counted already (app/api/bodies.py)
+        shown.append({**errors[-1], "loc": [*prefix, *errors[-1]["loc"]]})
+    elif len(errors) > MAX_REPORTED_ERRORS:
         more = len(errors) - MAX_REPORTED_ERRORS
         where = [*prefix, *errors[MAX_REPORTED_ERRORS]["loc"][:1]]
-        shown.append({"loc": where, "msg": f"and {more} more errors", "type": "too_many_errors"})
+        shown.append({"loc": where, "msg": f"and {more} more errors", "type": TOO_MANY_ERRORS})
     return shown
 
 

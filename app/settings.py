@@ -43,7 +43,9 @@ class Settings(BaseSettings):
         description="a PostgreSQL database for saved runs, shared by every server (postgresql://user:pw@host/db); "
         "unset keeps them in the SQLite file",
     )
-    max_sessions: int = Field(300, ge=1, description="live sessions the server holds: a lecture hall of 200 and its teachers")
+    max_sessions: int = Field(
+        300, ge=1, description="live sessions the server holds: a lecture hall of 200 and its teachers"
+    )
     session_ttl: float = Field(1800.0, gt=0, description="seconds an unused session lives")
     sweep_interval: float = Field(30.0, gt=0)
     workers: int | None = Field(

@@ -20,6 +20,11 @@ class WireIn(Wire):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
+# A 422 lists this many errors and counts the rest: 10,000 bad points would otherwise answer megabytes.
+MAX_REPORTED_ERRORS = 20
+TOO_MANY_ERRORS = "too_many_errors"
+
+
 def error_message(error: Any) -> str:
     """A validation error's message in our validators' own words (pydantic prefixes them)."""
     return str(error["msg"]).removeprefix("Value error, ")

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter, ValidationError
 
 from app.api import bodies
 from app.api.routes import sessions
+from app.api.schemas.sessions import PredictIn
 from app.server import MAX_REPORTED_ERRORS
 from tests.api.conftest import create
 
@@ -136,3 +138,28 @@ def test_the_openapi_document_still_describes_the_bodies(client: TestClient) -> 
         body = paths[path]["post"]["requestBody"]
         assert body["required"] is True
         assert body["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        [[FAR, FAR]] * 10_000,  # every point bad: the first errors come from a short prefix
+        [[0.0, 0.0]] * 5_000 + [[FAR, 1.0]] * 5_000,  # the bad points start past every cut
+        [[0.0, FAR], [1.0, 1.0]] * 30 + [["x", 0.0]] * 9_940,  # mixed kinds of error
+        [[FAR, FAR]] * 5 + [[0.0, 0.0]] * 9_995,  # under the cap: every error
+    ],
+)
+def test_the_first_errors_are_those_of_the_whole_body(points: list[list[Any]]) -> None:
+    adapter = TypeAdapter(PredictIn)
+    with pytest.raises(ValidationError) as raised:
+        adapter.validate_python({"points": points})
+    every = raised.value.errors(include_url=False, include_context=False, include_input=False)
+    shown = bodies.first_errors(raised.value, {"points": points}, adapter)
+    if shown[-1]["type"] != "too_many_errors":  # every error, for the answer to cut as always
+        assert shown == every
+    else:
+        assert shown[:MAX_REPORTED_ERRORS] == every[:MAX_REPORTED_ERRORS]
+        more = len(every) - MAX_REPORTED_ERRORS
+        assert shown[MAX_REPORTED_ERRORS:] == [{"loc": (), "msg": f"and {more} more errors", "type": "too_many_errors"}]
+    if len(every) > 1000 and every[MAX_REPORTED_ERRORS]["loc"][1] < 64:  # the flood: never every error made
+        assert shown[-1]["type"] == "too_many_errors"
