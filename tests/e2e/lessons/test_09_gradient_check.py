@@ -78,7 +78,8 @@ def test_l1_weights_within_epsilon_of_zero_are_listed_apart(page: Any, server: s
     open_lesson(page, server)
     page.select_option(sel("regularization"), "l1")
     configured(page, "config.regularization.kind === 'l1'")
-    page.select_option(sel("speed"), "max")
+    # 50 epochs a second: a check lands within a few epochs of where it is asked for, busy machine or not.
+    page.select_option(sel("speed"), "50")
     train_epochs(page, 40)
     rows: list[str] = []
     for _ in range(40):  # L1 keeps weights jittering about 0: now and then one sits within ε of it
