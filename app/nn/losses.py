@@ -2,8 +2,9 @@
 
 Every loss here takes the output layer's raw scores ``z`` (n, k) and prepared
 targets ``t`` and returns the *mean* loss over the n rows together with
-d(mean loss)/dz. The squashing function (sigmoid, softmax) lives in the loss,
-so that pairs like softmax + cross-entropy use their fused gradient (p - y) / n.
+d(mean loss)/dz; gradients also take a stack of runs' batches, (runs, n, k).
+The squashing function (sigmoid, softmax) lives in the loss, so that pairs
+like softmax + cross-entropy use their fused gradient (p - y) / n.
 
 ``targets(labels)`` turns dataset labels (class ids, or values for
 regression) into the array the loss wants, once per dataset rather than once
@@ -32,8 +33,8 @@ Task = Literal["classification", "regression"]
 
 
 def softmax(z: Array) -> Array:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    e /= e.sum(axis=1, keepdims=True)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    e /= e.sum(axis=-1, keepdims=True)
     return e
 
 
@@ -42,7 +43,7 @@ def _sigmoid_vjp(p: Array, g: Array) -> Array:
 
 
 def _softmax_vjp(p: Array, g: Array) -> Array:
-    return p * (g - np.sum(g * p, axis=1, keepdims=True))
+    return p * (g - np.sum(g * p, axis=-1, keepdims=True))
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class SigmoidCrossEntropy(Loss):
         return float(_sum(np.logaddexp(0.0, z) - t * z, axis=None)) / z.shape[0]
 
     def gradient(self, z: Array, t: Array) -> Array:
-        return (sigmoid(z) - t) * (1.0 / z.shape[0])
+        return (sigmoid(z) - t) * (1.0 / z.shape[-2])
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -154,7 +155,7 @@ class SoftmaxCrossEntropy(Loss):
         return -float(_sum(log_p * t, axis=None)) / z.shape[0]
 
     def gradient(self, z: Array, t: Array) -> Array:
-        return (softmax(z) - t) * (1.0 / z.shape[0])
+        return (softmax(z) - t) * (1.0 / z.shape[-2])
 
 
 class SquaredError(Loss):
@@ -188,7 +189,7 @@ class SquaredError(Loss):
     def gradient(self, z: Array, t: Array) -> Array:
         head = self._head
         p = head.f(z)
-        return head.vjp(p, (p - t) * (2.0 / z.shape[0]))
+        return head.vjp(p, (p - t) * (2.0 / z.shape[-2]))
 
     def correct(self, z: Array, labels: NDArray[Any]) -> NDArray[np.bool_]:
         if self.squash == "identity":
@@ -220,7 +221,7 @@ class Hinge(Loss):
         return float(_sum(np.maximum(0.0, 1.0 - t * z), axis=None)) / z.shape[0]
 
     def gradient(self, z: Array, t: Array) -> Array:
-        return np.where(t * z < 1.0, -t, 0.0) * (1.0 / z.shape[0])
+        return np.where(t * z < 1.0, -t, 0.0) * (1.0 / z.shape[-2])
 
     def kink_sides(self, z: Array, t: Array) -> NDArray[np.bool_]:
         return (t * z < 1.0).ravel()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from app.nn.arrays import Array
 from app.nn.tables import table
@@ -24,6 +25,7 @@ Pairs = Sequence[tuple[Array, Array]]
 
 class Optimizer:
     name: str = ""
+    slots: tuple[str, ...] = ()  # the state it keeps per parameter array
 
     def __init__(
         self,
@@ -39,7 +41,7 @@ class Optimizer:
         self.rho = rho
         self.epsilon = epsilon
         self.state: dict[int, dict[str, Array]] = {}
-        self.steps = 0
+        self.steps: int | NDArray[np.int64] = 0  # one count per run when stepping a stack of runs
 
     def reset(self) -> None:
         """Forget all state, as if no step had been taken."""
@@ -94,6 +96,7 @@ class Momentum(Optimizer):
     """v = mu v + g; p -= lr v (the PyTorch form, so a live lr change acts at once)."""
 
     name = "momentum"
+    slots = ("velocity",)
 
     def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
         v = self._slot(i, "velocity", p)
@@ -106,6 +109,7 @@ class Nesterov(Optimizer):
     """v = mu v + g; p -= lr (g + mu v)"""
 
     name = "nesterov"
+    slots = ("velocity",)
 
     def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
         v = self._slot(i, "velocity", p)
@@ -118,6 +122,7 @@ class RMSprop(Optimizer):
     """s = rho s + (1 - rho) g^2; p -= lr g / (sqrt(s) + eps)"""
 
     name = "rmsprop"
+    slots = ("square_avg",)
 
     def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
         s = self._slot(i, "square_avg", p)
@@ -126,29 +131,44 @@ class RMSprop(Optimizer):
         p -= lr * g / (np.sqrt(s) + self.epsilon)
 
     def step_size(self, i: int, lr: float, part: slice) -> float | Array:
-        return lr / (np.sqrt(self.state[i]["square_avg"][part]) + self.epsilon)
+        return lr / (np.sqrt(self.state[i]["square_avg"][..., part]) + self.epsilon)
 
 
 class Adam(Optimizer):
     """Adam with bias correction: p -= lr m_hat / (sqrt(v_hat) + eps)."""
 
     name = "adam"
+    slots = ("m", "v")
 
     def _update(self, i: int, p: Array, g: Array, lr: float) -> None:
         m = self._slot(i, "m", p)
         v = self._slot(i, "v", p)
-        b1, b2, t = self.beta1, self.beta2, self.steps
+        b1, b2 = self.beta1, self.beta2
         m *= b1
         m += (1.0 - b1) * g
         v *= b2
         v += (1.0 - b2) * (g * g)
-        denom = np.sqrt(v) * (1.0 / math.sqrt(1.0 - b2**t)) + self.epsilon
-        p -= (lr / (1.0 - b1**t)) * m / denom
+        step, scale = self.corrections(lr)
+        denom = np.sqrt(v) * scale + self.epsilon
+        p -= step * m / denom
 
     def step_size(self, i: int, lr: float, part: slice) -> float | Array:
-        t = self.steps
-        denom = np.sqrt(self.state[i]["v"][part]) * (1.0 / math.sqrt(1.0 - self.beta2**t)) + self.epsilon
-        return (lr / (1.0 - self.beta1**t)) / denom
+        step, scale = self.corrections(lr)
+        return step / (np.sqrt(self.state[i]["v"][..., part]) * scale + self.epsilon)
+
+    def corrections(self, lr: float | Array) -> tuple[float | Array, float | Array]:
+        """The bias corrections with the rate: lr / (1 - beta1^t) and 1 / sqrt(1 - beta2^t).
+
+        For a stack of runs ``steps`` holds each run's count and ``lr`` one rate per row; the
+        powers are taken one run at a time, as each run alone takes them, so the numbers match.
+        """
+        b1, b2, t = self.beta1, self.beta2, self.steps
+        if isinstance(t, np.ndarray):
+            counts = t.tolist()
+            first = np.array([1.0 - b1**k for k in counts]).reshape(-1, 1)
+            second = np.array([1.0 / math.sqrt(1.0 - b2**k) for k in counts]).reshape(-1, 1)
+            return lr / first, second
+        return lr / (1.0 - b1**t), 1.0 / math.sqrt(1.0 - b2**t)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ ends goes back to its best epoch (see app.training.early_stopping).
 
 from __future__ import annotations
 
-import copy
 import math
 from typing import Literal
 
@@ -25,8 +24,6 @@ from app.nn.diagnostics import LayerHealth, layer_health
 from app.nn.features import feature_matrix
 from app.nn.losses import make_loss
 from app.nn.model import MLP
-from app.nn.optimizers import Optimizer, make_optimizer
-from app.nn.schedules import Schedule
 from app.training import early_stopping
 from app.training.checkpoints import HEALTH_EVERY, Checkpoint, Checkpoints, HealthRecord, ranked_by
 from app.training.config import Config, RegularizationConfig, rebuild_needed
@@ -34,6 +31,7 @@ from app.training.divergence import WEIGHTS_NOT_FINITE, Snapshot, Watch, diverge
 from app.training.errors import FieldError
 from app.training.evaluation import EvaluationSets, measure
 from app.training.history import History, Record, Thinned
+from app.training.knobs import live_settings
 from app.training.metrics import Metrics, SessionState, Status
 from app.training.split import Split, load_split
 
@@ -68,22 +66,7 @@ class Session:
         self._restart()
 
     def _apply_live_settings(self) -> None:
-        self.optimizer, self.schedule = self._live_settings(self.config)
-
-    def _live_settings(self, config: Config) -> tuple[Optimizer, Schedule]:
-        """The optimizer and schedule ``config`` asks for; a same-named optimizer keeps its state
-        (in a copy, so that this session's own is untouched until the caller swaps them in)."""
-        opt = config.optimizer
-        hyper = dict(momentum=opt.momentum, beta1=opt.beta1, beta2=opt.beta2, rho=opt.rho, epsilon=opt.epsilon)
-        current: Optimizer | None = getattr(self, "optimizer", None)
-        if current is None or current.name != opt.name:
-            optimizer = make_optimizer(opt.name, **hyper)
-        else:
-            optimizer = copy.copy(current)
-            for key, value in hyper.items():
-                setattr(optimizer, key, value)
-        s = config.schedule
-        return optimizer, Schedule(s.name, s.every, s.factor, s.period, s.min_learning_rate, s.patience)
+        self.optimizer, self.schedule = live_settings(self.config, None)
 
     def _restart(self) -> None:
         """Counters, history, batch order and optimizer back to the start."""
@@ -121,7 +104,7 @@ class Session:
         if rebuild_needed(self.config, config):
             vars(self).update(vars(Session(config)))
             return True
-        optimizer, schedule = self._live_settings(config)
+        optimizer, schedule = live_settings(config, self.optimizer)
         # The penalty (and so the reported objective) depends on the live settings.
         metrics = self.evaluate(config.regularization)
         schedule.replay(map(early_stopping.monitored_loss, self.history.records))
@@ -188,8 +171,7 @@ class Session:
         for _ in range(count):
             c = self._cursor
             if c == 0:
-                order = self._batch_rng.permutation(n)
-                self._xs, self._ts = self._x_train[order], self._t_train[order]
+                self.begin_epoch()
             e = c + bs
             model.backward(loss.gradient(model(self._xs[c:e]), self._ts[c:e]))
             if reg_kind != "none":
@@ -199,17 +181,28 @@ class Session:
             if proximal:
                 regularizers.proximal_step(reg_kind, reg.rate, optimizer.step_size(0, lr, weight_part), weights)
             self.step_count += 1
-            if not isfinite(total(params)):
-                self._diverge(WEIGHTS_NOT_FINITE)
+            if not self.end_batch(e, isfinite(total(params))):
                 return False
-            if e < n:
-                self._cursor = e
-            else:
-                self._cursor = 0
-                self.epoch += 1
-                if not self._record(append=True) or self._stopped_early():
-                    return False
         return True
+
+    def begin_epoch(self) -> None:
+        """A new batch order for the epoch about to start."""
+        order = self._batch_rng.permutation(self.n_train)
+        self._xs, self._ts = self._x_train[order], self._t_train[order]
+
+    def end_batch(self, end: int, finite: bool) -> bool:
+        """After the batch that ended at row ``end`` of the epoch's order (``finite``: whether all
+        weights still are): move on, and at an epoch's end evaluate. False when training must stop
+        there (diverged, or stopped early)."""
+        if not finite:
+            self._diverge(WEIGHTS_NOT_FINITE)
+            return False
+        if end < self.n_train:
+            self._cursor = end
+            return True
+        self._cursor = 0
+        self.epoch += 1
+        return self._record(append=True) and not self._stopped_early()
 
     def _record(self, append: bool) -> bool:
         """Evaluate; roll back if diverged, keep a snapshot if healthy. Appends to history at epoch ends."""
