@@ -48,11 +48,11 @@ def _fail(*args: Any, **kwargs: Any) -> Any:
 @pytest.mark.parametrize(
     ("patch", "broken"),
     [
-        ({"hidden_layers": [7, 7]}, "MLP"),
-        ({"dataset": {"name": "spiral", "classes": 3}}, "make_loss"),
-        ({"features": ["x1", "x2", "sin_x1"]}, "feature_matrix"),
-        ({"schedule": {"name": "cosine"}}, "Schedule"),
-        ({"optimizer": {"name": "adam", "learning_rate": 0.1}}, "make_optimizer"),
+        ({"hidden_layers": [7, 7]}, "app.training.session.MLP"),
+        ({"dataset": {"name": "spiral", "classes": 3}}, "app.training.session.make_loss"),
+        ({"features": ["x1", "x2", "sin_x1"]}, "app.training.session.feature_matrix"),
+        ({"schedule": {"name": "cosine"}}, "app.training.knobs.Schedule"),
+        ({"optimizer": {"name": "adam", "learning_rate": 0.1}}, "app.training.knobs.make_optimizer"),
     ],
 )
 def test_a_change_that_fails_halfway_leaves_the_session_as_it_was(
@@ -62,7 +62,7 @@ def test_a_change_that_fails_halfway_leaves_the_session_as_it_was(
     before = _picture(s)
     config = merge(s.config, patch)
     with monkeypatch.context() as m:
-        m.setattr(session_module, broken, _fail)
+        m.setattr(broken, _fail)
         with pytest.raises(RuntimeError):
             s.reconfigure(config)
     _assert_same(_picture(s), before)
