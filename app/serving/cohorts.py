@@ -7,9 +7,11 @@ stepping its members one by one, and the rest train alone. Each caller gets its
 own share of the measured time, in proportion to its batches, so chunk sizing
 (Trainer.chunk) keeps working.
 
-A turn trains for about ``run_seconds`` at most, so that frames are answered in
-between: a group estimated to take longer is split into runs, and the runs that
-do not fit wait for the next turn, first in line. A piece whose slot was deleted
+Trainer.chunk sizes the pieces so that a turn's training adds up to about its
+``chunk_seconds``. As a backstop against estimates gone stale, a turn trains for
+about ``run_seconds`` at most (50 ms, or ``chunk_seconds`` if larger), so that
+frames are answered in between: a group estimated to take longer is split into
+runs, and the runs that do not fit wait for the next turn, first in line. A piece whose slot was deleted
 or preempted since it was asked for is not trained.
 """
 

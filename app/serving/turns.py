@@ -17,7 +17,7 @@ from collections.abc import Generator
 from functools import partial
 from typing import TypeVar, cast
 
-from app.serving.cohorts import Cohorts, Outcome
+from app.serving.cohorts import RUN_SECONDS, Cohorts, Outcome
 from app.serving.compute import ComputePool
 from app.serving.slot import Slot
 from app.training.session import MAX_STEPS, Session
@@ -31,7 +31,7 @@ class Trainer:
         self.pool = pool
         self.chunk_seconds = chunk_seconds
         self._training = 0  # sessions with training under way
-        self._cohorts = Cohorts() if pool.inline else None
+        self._cohorts = Cohorts(max(RUN_SECONDS, chunk_seconds)) if pool.inline else None
 
     def chunk(self, slot: Slot) -> int:
         """Batches in one piece of training. Inline, every training session gets a piece per turn
