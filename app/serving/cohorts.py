@@ -11,8 +11,8 @@ Trainer.chunk sizes the pieces so that a turn's training adds up to about its
 ``chunk_seconds``. As a backstop against estimates gone stale, a turn trains for
 about ``run_seconds`` at most (50 ms, or ``chunk_seconds`` if larger), so that
 frames are answered in between: a group estimated to take longer is split into
-runs, and the runs that do not fit wait for the next turn, first in line. A piece whose slot was deleted
-or preempted since it was asked for is not trained.
+runs, and the runs that do not fit wait for the next turn, first in line. A piece
+whose slot was deleted or preempted since it was asked for is not trained.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class Cohorts:
         deadline = time.perf_counter() + self.run_seconds
         for i, run in enumerate(runs):
             if i > 0 and time.perf_counter() + sum(p.estimate for p in run) > deadline:
-                self._waiting = [p for later in runs[i:] for p in later] + self._waiting
+                self._waiting = [p for later in runs[i:] for p in later]
                 self._turn = asyncio.get_running_loop().call_soon(self._run)
                 return
             _train(run)
