@@ -2,7 +2,8 @@
 
 On the pool, work on a session holds that session's lock, so the event loop only
 schedules and never computes. Inline there is no lock to take: the loop runs
-one piece at a time, and training first yields so that sessions take turns.
+one piece at a time, and long work first yields so that sessions take turns
+(training pieces gather in cohorts instead: app/serving/cohorts.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class ComputePool:
 
     async def on(self, slot: Slot, fn: Callable[[Session], T], turn: bool = False) -> T:
         """Run ``fn`` on the session. Inline, short work (frames, reads) runs at once, while
-        training (``turn``) first lets everything else that is ready go: frames stay on time
+        long work (``turn``) first lets everything else that is ready go: frames stay on time
         and, when there is too little CPU, it is training that slows down, evenly."""
         if self.inline:
             if turn:

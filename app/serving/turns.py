@@ -4,7 +4,8 @@ Each chunk re-queues behind the other sessions' work, so a 100,000-step request 
 one session slows the others only by its fair share, and a step stops between two
 chunks when something preempts it (Slot.preempt). Long reads (a gradient check, a
 loss slice) are generators that take turns the same way. Playing trains on a fixed
-schedule of ticks, as fast as the fastest watcher takes frames.
+schedule of ticks, as fast as the fastest watcher takes frames. In a worker the
+pieces of all sessions that are ready in one turn train in cohorts (app/serving/cohorts.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Generator
 from functools import partial
 from typing import TypeVar, cast
 
+from app.serving.cohorts import RUN_SECONDS, Cohorts, Outcome
 from app.serving.compute import ComputePool
 from app.serving.slot import Slot
 from app.training.session import MAX_STEPS, Session
@@ -29,6 +31,7 @@ class Trainer:
         self.pool = pool
         self.chunk_seconds = chunk_seconds
         self._training = 0  # sessions with training under way
+        self._cohorts = Cohorts(max(RUN_SECONDS, chunk_seconds)) if pool.inline else None
 
     def chunk(self, slot: Slot) -> int:
         """Batches in one piece of training. Inline, every training session gets a piece per turn
@@ -51,7 +54,10 @@ class Trainer:
                 if preemptions is not None and slot.preemptions != preemptions:
                     return True
                 k = min(remaining, self.chunk(slot))
-                seconds, halted = await self.pool.on(slot, partial(_timed_step, batches=k), turn=True)
+                outcome = await self._train_piece(slot, k, preemptions)
+                if outcome is None:
+                    continue  # deleted or preempted before its turn: the loop's head says which
+                seconds, halted = outcome
                 slot.seconds_per_batch = 0.7 * slot.seconds_per_batch + 0.3 * (seconds / k)
                 remaining -= k
                 slot.bump()
@@ -60,6 +66,11 @@ class Trainer:
         finally:
             self._training -= 1
         return slot.deleted
+
+    async def _train_piece(self, slot: Slot, batches: int, preemptions: int | None) -> Outcome:
+        if self._cohorts is not None:
+            return await self._cohorts.train(slot, batches, preemptions)
+        return await self.pool.on(slot, partial(_timed_step, batches=batches), turn=True)
 
     async def advance(self, slot: Slot, work: Generator[None, None, T]) -> T:
         """Run a generator on the session in pieces of about ``chunk_seconds``, taking turns
@@ -104,7 +115,10 @@ class Trainer:
                     await asyncio.sleep(0)
                     continue
                 period = 1.0 / slot.tick_rate()
-                tick_due = max(tick_due + period, time.monotonic() - period)
+                if self._cohorts is not None:  # on a grid shared by all: ticks due together train together
+                    tick_due = (math.floor(time.monotonic() / period) + 1) * period
+                else:
+                    tick_due = max(tick_due + period, time.monotonic() - period)
                 delay = tick_due - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)  # pause notices within a tick
