@@ -230,11 +230,10 @@ def print_table(results: list[dict[str, Any]], evaluate_us: float, settings: Set
         file=out,
     )
     print(f"  {'':>10}{'us per session-step':^30}{'us per session-epoch':^33}{'ratios':^24}", file=out)
-    heads = ("alone", "together", "torch")
     print(
         f"  {'S':>4}{'E':>6}"
-        + "".join(f"{h:>10}" for h in heads)
-        + "".join(f"{h:>11}" for h in heads)
+        + "".join(f"{name:>10}" for name in WAYS)
+        + "".join(f"{name:>11}" for name in WAYS)
         + f"{'alone/tog':>12}{'torch/tog':>12}",
         file=out,
     )
@@ -268,30 +267,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     base = QUICK if args.quick else FULL
     settings = Settings(base.sizes, base.session_epochs, args.repeats or base.repeats, base.evaluations)
-    out = sys.stderr if args.json else sys.stdout
-    env = environment()
-    print(
-        f"Cohort benchmark: python {env['python']}, numpy {env['numpy']}, torch {env['torch']}, "
-        f"{env['cpus']} CPUs{' (quick)' if args.quick else ''}",
-        file=out,
-    )
+    out, env = sys.stderr if args.json else sys.stdout, environment()
+    versions = f"python {env['python']}, numpy {env['numpy']}, torch {env['torch']}, {env['cpus']} CPUs"
+    print(f"Cohort benchmark: {versions}{' (quick)' if args.quick else ''}", file=out)
     started = time.perf_counter()
     results = [bench_cohort(count, settings) for count in settings.sizes]
     evaluate_us = median_seconds(make_sessions(1)[0].evaluate, settings.evaluations) * 1e6
     print_table(results, evaluate_us, settings, out)
-    if args.quick:
-        print("\n(quick run: a smoke check; too short for the numbers to mean much)", file=out)
     elapsed = time.perf_counter() - started
-    print(f"\nTotal benchmark time {elapsed:.1f} s", file=out)
+    note = " (quick run: a smoke check, too short for the numbers to mean much)" if args.quick else ""
+    print(f"\nTotal benchmark time {elapsed:.1f} s{note}", file=out)
     if args.json:
-        doc = {
-            "environment": env,
-            "settings": vars(settings) | {"quick": args.quick},
-            "cohorts": results,
-            "evaluate_us": evaluate_us,
-            "seconds": elapsed,
-        }
-        print(json.dumps(doc))
+        settings_doc = vars(settings) | {"quick": args.quick}
+        doc = {"environment": env, "settings": settings_doc, "cohorts": results, "evaluate_us": evaluate_us}
+        print(json.dumps(doc | {"seconds": elapsed}))
     return 0
 
 
