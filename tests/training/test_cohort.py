@@ -7,6 +7,13 @@ from typing import Any
 import numpy as np
 import pytest
 
+from app.nn.activations import ACTIVATIONS
+from app.nn.features import FEATURES
+from app.nn.inits import INITS
+from app.nn.losses import LOSSES
+from app.nn.optimizers import OPTIMIZERS
+from app.nn.regularizers import REGULARIZERS
+from app.nn.schedules import SCHEDULES
 from app.training.cohort import cohort_key, train_together
 from app.training.config import Config
 from app.training.session import Session
@@ -50,6 +57,17 @@ CASES: dict[str, dict[str, Any]] = {
     "diverging-adam": {"optimizer": {"name": "adam", "learning_rate": 3.0}},
 }
 
+# Every row of every table, so that a new activation, loss, optimizer... is checked here too.
+ROWS: dict[str, dict[str, Any]] = {
+    **{f"activation-{n}": {"activation": n} for n in ACTIVATIONS},
+    **{f"loss-{n}": {"loss": n} for n in LOSSES},
+    **{f"optimizer-{n}": {"optimizer": {"name": n, "learning_rate": 0.02}} for n in OPTIMIZERS},
+    **{f"schedule-{n}": {"schedule": {"name": n, "every": 1, "period": 2}} for n in SCHEDULES},
+    **{f"regularization-{n}": {"regularization": {"kind": n, "rate": 0.01}} for n in REGULARIZERS},
+    **{f"feature-{n}": {"features": [n]} for n in FEATURES},
+    **{f"init-{n}": {"init": n} for n in INITS},
+}
+
 
 def _sessions(extra: dict[str, Any]) -> list[Session]:
     out = []
@@ -83,9 +101,10 @@ def _assert_same(alone: Session, together: Session) -> None:
     assert [c.epoch for c in alone.checkpoints.records] == [c.epoch for c in together.checkpoints.records]
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("name", [*CASES, *ROWS])
 def test_together_equals_alone(name: str) -> None:
-    alone, together = _sessions(CASES[name]), _sessions(CASES[name])
+    extra = CASES[name] if name in CASES else ROWS[name]
+    alone, together = _sessions(extra), _sessions(extra)
     assert len({cohort_key(s) for s in together}) == 1
     for session, count in zip(alone, COUNTS, strict=True):
         session.step(count, "batch", evaluate=False)
