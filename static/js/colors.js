@@ -38,56 +38,71 @@ export function diverging(palette = "classic", strength = STRENGTH) {
   };
 }
 
-// RGBA pixels (canvas order: first row at the top, y = +6) for a decoded output map.
-// task: "classification" or "regression"; classes: K; discretize: hard colours.
-export function boundaryPixels(map, { task = "classification", discretize = false, palette = "classic" } = {}) {
+// RGBA pixels (canvas order: first row at the top, y = +6) for a decoded output map, into out
+// if given (reused from frame to frame). task: "classification" or "regression"; classes: K;
+// discretize: hard colours.
+export function boundaryPixels(map, { task = "classification", discretize = false, palette = "classic" } = {}, out = null) {
   const r = map.resolution;
   const size = r * r;
-  const out = new Uint8ClampedArray(size * 4);
-  const paint = diverging(palette);
-  const bound = map.range ? Math.max(Math.abs(map.range[0]), Math.abs(map.range[1]), 1e-9) : 1;
+  out ??= new Uint8ClampedArray(size * 4);
+  if (map.planes === 1) {
+    const bound = map.range ? Math.max(Math.abs(map.range[0]), Math.abs(map.range[1]), 1e-9) : 1;
+    const paint = diverging(palette);
+    const colours = byteColours((b) => {
+      let t = task === "regression" ? mapValue(b, map.range) / bound : 2 * (b / 255) - 1;
+      if (discretize) t = t > 0 ? 1 : t < 0 ? -1 : 0;
+      return t;
+    }, paint);
+    flipped(map.data, r, colours, new Uint32Array(out.buffer, out.byteOffset, size));
+    return out;
+  }
   const colors = [];
   for (let k = 0; k < map.planes; k++) colors.push(rgb(classColor(k, palette)));
   for (let row = 0; row < r; row++) {
     const src = (r - 1 - row) * r; // flip: canvas row 0 is y = +6
     for (let col = 0; col < r; col++) {
       const cell = src + col;
-      const i = (row * r + col) * 4;
-      if (map.planes === 1) {
-        let t;
-        if (task === "regression") t = mapValue(map.data[cell], map.range) / bound;
-        else t = 2 * (map.data[cell] / 255) - 1;
-        if (discretize) t = t > 0 ? 1 : t < 0 ? -1 : 0;
-        paint(out, i, t);
-      } else {
-        let best = 0;
-        let top = -1;
-        for (let k = 0; k < map.planes; k++) {
-          const p = map.data[k * size + cell];
-          if (p > top) {
-            top = p;
-            best = k;
-          }
+      let best = 0;
+      let top = -1;
+      for (let k = 0; k < map.planes; k++) {
+        const p = map.data[k * size + cell];
+        if (p > top) {
+          top = p;
+          best = k;
         }
-        const floor = 1 / map.planes;
-        const confidence = discretize ? 1 : Math.max(0, (top / 255 - floor) / (1 - floor));
-        mix(out, i, BACKGROUND, colors[best], confidence * STRENGTH);
       }
+      const floor = 1 / map.planes;
+      const confidence = discretize ? 1 : Math.max(0, (top / 255 - floor) / (1 - floor));
+      mix(out, (row * r + col) * 4, BACKGROUND, colors[best], confidence * STRENGTH);
     }
   }
   return out;
 }
 
-// RGBA pixels for one hidden unit's bytes (values clipped to [-1, 1], as TensorFlow Playground shows them).
-export function unitPixels(bytes, resolution, scale, palette = "classic") {
-  const out = new Uint8ClampedArray(resolution * resolution * 4);
-  const paint = diverging(palette);
-  for (let row = 0; row < resolution; row++) {
-    const src = (resolution - 1 - row) * resolution;
-    for (let col = 0; col < resolution; col++) {
-      paint(out, (row * resolution + col) * 4, neuronValue(bytes[src + col], scale));
-    }
+const COLOURS = new Uint8ClampedArray(256 * 4);
+const COLOUR_WORDS = new Uint32Array(COLOURS.buffer);
+
+// The RGBA colour of each of the 256 byte values, as 32-bit words: a map's pixels are then one
+// lookup each. The table is shared: it holds until the next call.
+function byteColours(value, paint) {
+  for (let b = 0; b < 256; b++) paint(COLOURS, b * 4, value(b));
+  return COLOUR_WORDS;
+}
+
+// bytes (first row at y = -6) to colour words in canvas order (first row at the top).
+function flipped(bytes, r, colours, out) {
+  for (let row = 0; row < r; row++) {
+    const src = (r - 1 - row) * r;
+    const dst = row * r;
+    for (let col = 0; col < r; col++) out[dst + col] = colours[bytes[src + col]];
   }
+}
+
+// RGBA pixels for one hidden unit's bytes (values clipped to [-1, 1], as TensorFlow Playground shows them).
+export function unitPixels(bytes, resolution, scale, palette = "classic", out = null) {
+  out ??= new Uint8ClampedArray(resolution * resolution * 4);
+  const colours = byteColours((b) => neuronValue(b, scale), diverging(palette));
+  flipped(bytes, resolution, colours, new Uint32Array(out.buffer, out.byteOffset, resolution * resolution));
   return out;
 }
 
@@ -124,11 +139,25 @@ export function weightStyle(w, palette = "classic") {
   return { color: `rgba(${c[0]},${c[1]},${c[2]},${fade.toFixed(3)})`, width: Math.min(8, 0.5 + Math.abs(w) * 2.5) };
 }
 
-// Draw RGBA pixels into a canvas at their own resolution (CSS scales it).
-export function paintCanvas(canvas, pixels, resolution) {
-  if (canvas.width !== resolution) {
+const images = new WeakMap(); // canvas -> {context, image}: painting allocates nothing
+
+// A canvas's own pixels at this resolution, to fill and then paint with paintCanvas(canvas).
+export function canvasPixels(canvas, resolution) {
+  let held = images.get(canvas);
+  if (!held || held.image.width !== resolution || canvas.width !== resolution) {
     canvas.width = resolution;
     canvas.height = resolution;
+    held = { context: canvas.getContext("2d"), image: new ImageData(resolution, resolution) };
+    images.set(canvas, held);
   }
-  canvas.getContext("2d").putImageData(new ImageData(pixels, resolution, resolution), 0, 0);
+  return held.image.data;
+}
+
+// Draw RGBA pixels into a canvas at their own resolution (CSS scales it); without pixels, what
+// canvasPixels gave has been filled.
+export function paintCanvas(canvas, pixels = null, resolution = canvas.width) {
+  const own = canvasPixels(canvas, resolution);
+  if (pixels && pixels !== own) own.set(pixels);
+  const { context, image } = images.get(canvas);
+  context.putImageData(image, 0, 0);
 }

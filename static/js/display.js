@@ -12,6 +12,9 @@ import { classPixels } from "./network.js";
 
 // A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second.
 const CURVES_EVERY = 1000; // ms
+// While training, the numbers and the connections change faster than anyone reads them, and each
+// change costs layout and raster work: they follow at this pace, the maps every animation frame.
+const READOUTS_EVERY = 100; // ms
 
 export function tooltip(text, event) {
   const tip = $("tooltip");
@@ -43,6 +46,9 @@ export class Display {
     this.forward = new GridForward();
     this.frameConfig = null; // the config the frames came with: the page's own may be ahead of them
     this.outputMap = null;
+    this.readAt = -Infinity; // the animation frame's timestamp of the latest readouts
+    this.readoutsTimer = null;
+    this.linksBehind = false; // maps were painted since the connections were last drawn
     this.paints = 0;
     this.paintedAt = null; // the animation frame's timestamp of the latest repaint
     this.firstPaintAt = null; // ms since the navigation started
@@ -89,24 +95,47 @@ export class Display {
   render(time) {
     const frame = this.latest;
     if (!frame) return;
-    this.showState(frame.state);
+    const readouts = this.readoutsDue(time);
+    if (readouts) {
+      this.readAt = time;
+      this.showState(frame.state);
+    }
     this.appendCurves();
-    if (frame === this.drawn || this.scrubbing) return;
+    if (frame === this.drawn || this.scrubbing) {
+      if (readouts && this.linksBehind && !this.scrubbing && this.network.weights) this.network.drawLinks();
+      if (readouts && !this.scrubbing) this.linksBehind = false;
+      return;
+    }
     this.drawn = frame;
     const { network, params } = frame.network ? frame : leanNetwork(this.frameConfig || this.run.config, frame.weights.layers);
     if (network.features.length !== network.sizes[0]) return; // a config newer than these weights: its frame is on its way
     const { output, neurons } = this.forward.maps(network, params);
     this.outputMap = output;
-    this.outputPixels = { pixels: boundaryPixels(output, this.look()), resolution: output.resolution };
+    const reused = this.outputPixels?.resolution === output.resolution ? this.outputPixels.pixels : null;
+    this.outputPixels = { pixels: boundaryPixels(output, this.look(), reused), resolution: output.resolution };
     if (!this.hovered) this.drawOutput();
     else if (this.hovered.kind === "hidden") this.drawHovered();
     else if (this.hovered.kind === "output") this.drawClass();
-    this.network.update(frame.weights.layers, neurons, output);
-    $("boundary").dataset.version = String(frame.version);
+    this.network.update(frame.weights.layers, neurons, output, readouts);
+    this.linksBehind = !readouts;
+    this.boundary.el.dataset.version = String(frame.version);
     this.paints += 1;
     this.paintedAt = time;
     this.firstPaintAt ??= performance.now();
     this.firstPainted();
+  }
+
+  // Readouts are due at every frame unless training, then every READOUTS_EVERY ms; one left
+  // waiting is drawn when its time comes, frames or not.
+  readoutsDue(time) {
+    if (!this.playing) return true;
+    const wait = this.readAt + READOUTS_EVERY - time;
+    if (wait <= 0) return true;
+    this.readoutsTimer ??= setTimeout(() => {
+      this.readoutsTimer = null;
+      this.scheduleRender();
+    }, wait);
+    return false;
   }
 
   // New history points go on the curves at most every CURVES_EVERY ms.
