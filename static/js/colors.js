@@ -2,7 +2,7 @@
 // blue for positive or class 1) and a colour-blind safe one (Okabe and Ito).
 // Maps turn into RGBA pixels here; drawing them is someone else's job.
 
-import { mapValue, neuronValue } from "./frames.js";
+import { mapValue } from "./frames.js";
 
 export const PALETTES = {
   classic: ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b"],
@@ -38,23 +38,16 @@ export function diverging(palette = "classic", strength = STRENGTH) {
   };
 }
 
-// RGBA pixels (canvas order: first row at the top, y = +6) for a decoded output map, into out
-// if given (reused from frame to frame). task: "classification" or "regression"; classes: K;
-// discretize: hard colours.
+// RGBA pixels (canvas order: first row at the top, y = +6) for a decoded output map, into out if
+// given. task: "classification" or "regression"; classes: K; discretize: hard colours.
 export function boundaryPixels(map, { task = "classification", discretize = false, palette = "classic" } = {}, out = null) {
   const r = map.resolution;
   const size = r * r;
   out ??= new Uint8ClampedArray(size * 4);
   if (map.planes === 1) {
     const bound = map.range ? Math.max(Math.abs(map.range[0]), Math.abs(map.range[1]), 1e-9) : 1;
-    const paint = diverging(palette);
-    const colours = byteColours((b) => {
-      let t = task === "regression" ? mapValue(b, map.range) / bound : 2 * (b / 255) - 1;
-      if (discretize) t = t > 0 ? 1 : t < 0 ? -1 : 0;
-      return t;
-    }, paint);
-    flipped(map.data, r, colours, new Uint32Array(out.buffer, out.byteOffset, size));
-    return out;
+    const value = (b) => (task === "regression" ? mapValue(b, map.range) / bound : 2 * (b / 255) - 1);
+    return bytePixels(map.data, r, discretize ? (b) => (value(b) > 0 ? 1 : value(b) < 0 ? -1 : 0) : value, palette, out);
   }
   const colors = [];
   for (let k = 0; k < map.planes; k++) colors.push(rgb(classColor(k, palette)));
@@ -80,29 +73,19 @@ export function boundaryPixels(map, { task = "classification", discretize = fals
 }
 
 const COLOURS = new Uint8ClampedArray(256 * 4);
-const COLOUR_WORDS = new Uint32Array(COLOURS.buffer);
 
-// The RGBA colour of each of the 256 byte values, as 32-bit words: a map's pixels are then one
-// lookup each. The table is shared: it holds until the next call.
-function byteColours(value, paint) {
+// RGBA pixels (into out if given) for R x R bytes, first row at y = -6, each standing for value(byte):
+// the 256 colours are worked out once, then looked up.
+export function bytePixels(bytes, r, value, palette = "classic", out = null) {
+  const paint = diverging(palette);
   for (let b = 0; b < 256; b++) paint(COLOURS, b * 4, value(b));
-  return COLOUR_WORDS;
-}
-
-// bytes (first row at y = -6) to colour words in canvas order (first row at the top).
-function flipped(bytes, r, colours, out) {
+  const colours = new Uint32Array(COLOURS.buffer);
+  out ??= new Uint8ClampedArray(r * r * 4);
+  const words = new Uint32Array(out.buffer, out.byteOffset, r * r);
   for (let row = 0; row < r; row++) {
     const src = (r - 1 - row) * r;
-    const dst = row * r;
-    for (let col = 0; col < r; col++) out[dst + col] = colours[bytes[src + col]];
+    for (let col = 0; col < r; col++) words[row * r + col] = colours[bytes[src + col]];
   }
-}
-
-// RGBA pixels for one hidden unit's bytes (values clipped to [-1, 1], as TensorFlow Playground shows them).
-export function unitPixels(bytes, resolution, scale, palette = "classic", out = null) {
-  out ??= new Uint8ClampedArray(resolution * resolution * 4);
-  const colours = byteColours((b) => neuronValue(b, scale), diverging(palette));
-  flipped(bytes, resolution, colours, new Uint32Array(out.buffer, out.byteOffset, resolution * resolution));
   return out;
 }
 
@@ -139,25 +122,18 @@ export function weightStyle(w, palette = "classic") {
   return { color: `rgba(${c[0]},${c[1]},${c[2]},${fade.toFixed(3)})`, width: Math.min(8, 0.5 + Math.abs(w) * 2.5) };
 }
 
-const images = new WeakMap(); // canvas -> {context, image}: painting allocates nothing
-
-// A canvas's own pixels at this resolution, to fill and then paint with paintCanvas(canvas).
+// A canvas's own pixels at this resolution: fill them, then paintCanvas(canvas) allocates nothing.
 export function canvasPixels(canvas, resolution) {
-  let held = images.get(canvas);
-  if (!held || held.image.width !== resolution || canvas.width !== resolution) {
-    canvas.width = resolution;
-    canvas.height = resolution;
-    held = { context: canvas.getContext("2d"), image: new ImageData(resolution, resolution) };
-    images.set(canvas, held);
+  if (canvas.width !== resolution || canvas.image?.width !== resolution) {
+    canvas.width = canvas.height = resolution;
+    canvas.image = new ImageData(resolution, resolution);
   }
-  return held.image.data;
+  return canvas.image.data;
 }
 
-// Draw RGBA pixels into a canvas at their own resolution (CSS scales it); without pixels, what
-// canvasPixels gave has been filled.
+// Draw RGBA pixels (or canvasPixels, filled) into a canvas at their own resolution (CSS scales it).
 export function paintCanvas(canvas, pixels = null, resolution = canvas.width) {
   const own = canvasPixels(canvas, resolution);
-  if (pixels && pixels !== own) own.set(pixels);
-  const { context, image } = images.get(canvas);
-  context.putImageData(image, 0, 0);
+  if (pixels) own.set(pixels);
+  canvas.getContext("2d").putImageData(canvas.image, 0, 0);
 }

@@ -12,9 +12,25 @@ import { classPixels } from "./network.js";
 
 // A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second.
 const CURVES_EVERY = 1000; // ms
-// While training, the numbers and the connections change faster than anyone reads them, and each
-// change costs layout and raster work: they follow at this pace, the maps every animation frame.
+// Training, numbers and connections that change every frame cost layout and raster, and cannot be read.
 const READOUTS_EVERY = 100; // ms
+
+// At most every `every` ms: ready() says if now, else later() is called once it is time.
+class Pace {
+  constructor(every, later) {
+    Object.assign(this, { every, later, at: -Infinity, timer: null });
+  }
+
+  ready() {
+    const wait = this.at + this.every - performance.now();
+    if (wait <= 0) this.at = performance.now();
+    else this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.later();
+    }, wait);
+    return wait <= 0;
+  }
+}
 
 export function tooltip(text, event) {
   const tip = $("tooltip");
@@ -35,8 +51,8 @@ export class Display {
     this.latest = null;
     this.drawn = null;
     this.pendingTail = [];
-    this.curvesAt = -Infinity;
-    this.curvesTimer = null;
+    this.curvesPace = new Pace(CURVES_EVERY, () => this.appendCurves());
+    this.readoutsPace = new Pace(READOUTS_EVERY, () => this.scheduleRender());
     this.lastEpoch = -1;
     this.hovered = null;
     this.outputPixels = null;
@@ -46,9 +62,7 @@ export class Display {
     this.forward = new GridForward();
     this.frameConfig = null; // the config the frames came with: the page's own may be ahead of them
     this.outputMap = null;
-    this.readAt = -Infinity; // the animation frame's timestamp of the latest readouts
-    this.readoutsTimer = null;
-    this.linksBehind = false; // maps were painted since the connections were last drawn
+    this.linksBehind = false; // the connections show older weights than the maps
     this.paints = 0;
     this.paintedAt = null; // the animation frame's timestamp of the latest repaint
     this.firstPaintAt = null; // ms since the navigation started
@@ -95,17 +109,17 @@ export class Display {
   render(time) {
     const frame = this.latest;
     if (!frame) return;
-    const readouts = this.readoutsDue(time);
-    if (readouts) {
-      this.readAt = time;
-      this.showState(frame.state);
-    }
+    const readouts = !this.playing || this.readoutsPace.ready();
+    if (readouts) this.showState(frame.state);
     this.appendCurves();
-    if (frame === this.drawn || this.scrubbing) {
-      if (readouts && this.linksBehind && !this.scrubbing && this.network.weights) this.network.drawLinks();
-      if (readouts && !this.scrubbing) this.linksBehind = false;
-      return;
+    if (frame !== this.drawn && !this.scrubbing) this.paint(frame, time);
+    if (readouts && this.linksBehind && !this.scrubbing && this.network.weights) {
+      this.linksBehind = false;
+      this.network.drawLinks();
     }
+  }
+
+  paint(frame, time) {
     this.drawn = frame;
     const { network, params } = frame.network ? frame : leanNetwork(this.frameConfig || this.run.config, frame.weights.layers);
     if (network.features.length !== network.sizes[0]) return; // a config newer than these weights: its frame is on its way
@@ -116,8 +130,8 @@ export class Display {
     if (!this.hovered) this.drawOutput();
     else if (this.hovered.kind === "hidden") this.drawHovered();
     else if (this.hovered.kind === "output") this.drawClass();
-    this.network.update(frame.weights.layers, neurons, output, readouts);
-    this.linksBehind = !readouts;
+    this.network.update(frame.weights.layers, neurons, output, false);
+    this.linksBehind = true;
     this.boundary.el.dataset.version = String(frame.version);
     this.paints += 1;
     this.paintedAt = time;
@@ -125,31 +139,9 @@ export class Display {
     this.firstPainted();
   }
 
-  // Readouts are due at every frame unless training, then every READOUTS_EVERY ms; one left
-  // waiting is drawn when its time comes, frames or not.
-  readoutsDue(time) {
-    if (!this.playing) return true;
-    const wait = this.readAt + READOUTS_EVERY - time;
-    if (wait <= 0) return true;
-    this.readoutsTimer ??= setTimeout(() => {
-      this.readoutsTimer = null;
-      this.scheduleRender();
-    }, wait);
-    return false;
-  }
-
   // New history points go on the curves at most every CURVES_EVERY ms.
   appendCurves() {
-    if (!this.pendingTail.length || !this.curves.ready || this.curvesTimer) return;
-    const wait = this.curvesAt + CURVES_EVERY - performance.now();
-    if (wait > 0) {
-      this.curvesTimer = setTimeout(() => {
-        this.curvesTimer = null;
-        this.appendCurves();
-      }, wait);
-      return;
-    }
-    this.curvesAt = performance.now();
+    if (!this.pendingTail.length || !this.curves.ready || !this.curvesPace.ready()) return;
     this.curves.append(this.pendingTail);
     this.pendingTail = [];
   }

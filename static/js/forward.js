@@ -30,8 +30,7 @@ export class GridForward {
     this.unitResolution = unitResolution;
     this.index = sample(resolution, unitResolution);
     this.grids = new Map(); // feature names -> their values over the grid, feature-major
-    this.buffers = [];
-    this.bytes = new Map(); // what a map's bytes go in: reused from one call to the next
+    this.buffers = {};
   }
 
   featureGrid(names) {
@@ -51,15 +50,9 @@ export class GridForward {
     return grid;
   }
 
-  buffer(k, size) {
-    if (!this.buffers[k] || this.buffers[k].length !== size) this.buffers[k] = new Float32Array(size);
-    return this.buffers[k];
-  }
-
-  byteBuffer(key, size) {
-    let bytes = this.bytes.get(key);
-    if (!bytes || bytes.length !== size) this.bytes.set(key, (bytes = new Uint8Array(size)));
-    return bytes;
+  buffer(key, size, Type = Float32Array) {
+    const old = this.buffers[key];
+    return old instanceof Type && old.length === size ? old : (this.buffers[key] = new Type(size));
   }
 
   // Every layer's output over the grid, (units x R*R) each: hidden activations, then the raw
@@ -102,8 +95,8 @@ export class GridForward {
 
   // {output, neurons}: the output map as GET /boundary?format=uint8 gives it once decoded
   // ({resolution, planes, data, range}), and per hidden layer {units, scales, resolution, data}
-  // where a byte b stands for (b / 127.5 - 1) * scale, as the frames' neuron maps do. Their
-  // bytes are overwritten by the next call.
+  // where a byte b stands for (b / 127.5 - 1) * scale, as the frames' neuron maps do. The next
+  // call reuses their arrays.
   maps(network, params) {
     const layers = this.layers(network, params);
     this.latest = layers.slice(0, -1);
@@ -116,7 +109,7 @@ export class GridForward {
     const n = r * r;
     const planes = scores.length / n;
     HEADS[head](scores, planes, n);
-    const data = this.byteBuffer("output", scores.length);
+    const data = this.buffer("output", scores.length, Uint8Array);
     if (head !== "linear") {
       for (let i = 0; i < scores.length; i++) data[i] = toByte(scores[i]);
       return { resolution: r, planes, data, range: null };
@@ -131,13 +124,12 @@ export class GridForward {
     return values?.length === n ? spanned(values, this.resolution, 1) : null;
   }
 
-  // Layer k's activations a on the coarse grid.
   unitMaps(a, k) {
     const n = this.resolution * this.resolution;
     const units = a.length / n;
     const index = this.index;
     const size = index.length;
-    const data = this.byteBuffer(k, units * size);
+    const data = this.buffer(`units ${k}`, units * size, Uint8Array);
     const scales = [];
     for (let u = 0; u < units; u++) {
       const base = u * n;

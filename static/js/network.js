@@ -3,8 +3,8 @@
 // that is exactly 0 shows no line, and a caption counts them). It only draws and
 // reports hover and click; the app decides what they do.
 
-import { canvasPixels, classColor, featurePixels, paintCanvas, unitPixels, weightStyle } from "./colors.js";
-import { unitBytes } from "./frames.js";
+import { bytePixels, canvasPixels, classColor, featurePixels, paintCanvas, weightStyle } from "./colors.js";
+import { neuronValue, unitBytes } from "./frames.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const LINKS_PER_LAYER = 256; // bigger layers show their strongest connections
@@ -188,8 +188,8 @@ export class NetworkDiagram {
     if (this.weights) this.drawLinks();
   }
 
-  // weights: frame.weights.layers; neurons: decoded hidden maps; outputs: decoded output map.
-  // links: whether to redraw the connections too (they may wait while the maps go on).
+  // weights: frame.weights.layers; neurons: decoded hidden maps; outputs: decoded output map;
+  // links: false leaves the connections as they are.
   update(weights, neurons, output, links = true) {
     this.weights = weights;
     if (links) this.drawLinks();
@@ -197,8 +197,8 @@ export class NetworkDiagram {
       const column = this.nodes[k + 1];
       if (!column || column.length !== layer.units) return;
       column.forEach((div, u) => {
-        const canvas = div.firstChild;
-        unitPixels(unitBytes(layer, u), layer.resolution, layer.scales[u], this.palette, canvasPixels(canvas, layer.resolution));
+        const [canvas, scale] = [div.firstChild, layer.scales[u]];
+        bytePixels(unitBytes(layer, u), layer.resolution, (b) => neuronValue(b, scale), this.palette, canvasPixels(canvas, layer.resolution));
         paintCanvas(canvas);
       });
     });
@@ -262,7 +262,7 @@ export class NetworkDiagram {
   }
 }
 
-// One class's probability from a K-plane output map: white at 0, the class's colour at 1 (into pixels if given).
+// One class's probability from a K-plane output map: white at 0, the class's colour at 1.
 export function classPixels(output, k, palette, pixels = null) {
   const r = output.resolution;
   pixels ??= new Uint8ClampedArray(r * r * 4);
