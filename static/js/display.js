@@ -10,8 +10,10 @@ import { decodeMap, decodeNeurons, leanNetwork } from "./frames.js";
 import { $, formatNumber, formatPercent } from "./helpers.js";
 import { classPixels } from "./network.js";
 
-// A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second.
+// A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second,
+// or less often when a redraw takes longer than CURVES_SHARE of the time.
 const CURVES_EVERY = 1000; // ms
+const CURVES_SHARE = 0.05;
 // Training, numbers and connections that change every frame cost layout and raster, and cannot be read.
 const READOUTS_EVERY = 100; // ms
 
@@ -139,11 +141,11 @@ export class Display {
     this.firstPainted();
   }
 
-  // New history points go on the curves at most every CURVES_EVERY ms.
   appendCurves() {
     if (!this.pendingTail.length || !this.curves.ready || !this.curvesPace.ready()) return;
     this.curves.append(this.pendingTail);
     this.pendingTail = [];
+    this.curvesPace.every = Math.max(CURVES_EVERY, (performance.now() - this.curvesPace.at) / CURVES_SHARE);
   }
 
   // Draw the latest frame in full again (after a view option changed, say).
