@@ -19,6 +19,9 @@ from app.training.session import Session
 
 MIN_TICK_FPS, MAX_TICK_FPS = 10, 60
 TICKS_PER_FRAME = 1  # play ticks as often as the fastest watcher takes frames
+# Training ends a chunk (and moves the version) at least twice per frame of the fastest watcher:
+# a frame due on the stream's own schedule then always finds a newer version waiting.
+CHUNKS_PER_FRAME = 2
 
 
 @dataclass
@@ -57,6 +60,10 @@ class Slot:
     def tick_rate(self) -> int:
         fastest = max(self.watchers.values(), default=MIN_TICK_FPS)
         return min(max(TICKS_PER_FRAME * fastest, MIN_TICK_FPS), MAX_TICK_FPS)
+
+    def frame_seconds(self) -> float:
+        """The longest piece of training between two versions, so that every frame shows new weights."""
+        return 1.0 / (CHUNKS_PER_FRAME * self.tick_rate())
 
     def bump(self, config: bool = False) -> None:
         """A new version: wake everyone waiting for a newer frame."""

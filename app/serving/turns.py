@@ -36,8 +36,10 @@ class Trainer:
     def chunk(self, slot: Slot) -> int:
         """Batches in one piece of training. Inline, every training session gets a piece per turn
         of the loop, and the loop reads its sockets once per turn: the pieces share one budget,
-        so frame requests are answered within about ``chunk_seconds`` however many train."""
+        so frame requests are answered within about ``chunk_seconds`` however many train. A piece
+        is also short enough that the fastest watcher's every frame shows new weights."""
         budget = self.chunk_seconds / max(1, self._training) if self.pool.inline else self.chunk_seconds
+        budget = min(budget, slot.frame_seconds())
         return min(MAX_STEPS, max(1, int(budget / max(slot.seconds_per_batch, 1e-7))))
 
     async def train(self, slot: Slot, batches: int, preemptions: int | None = None) -> bool:

@@ -3,7 +3,7 @@
 // before plotly.js has loaded, so a link shows its boundary at once.
 // It only draws; clicks are reported as view coordinates.
 
-import { boundaryPixels, classColor, diverging, paintCanvas, rgb } from "./colors.js";
+import { bytePixels, canvasPixels, classColor, diverging, paintCanvas } from "./colors.js";
 import { mapValue } from "./frames.js";
 import { plotTextSize } from "./helpers.js";
 
@@ -133,26 +133,14 @@ export class BoundaryPlot {
     this.Plotly.react(this.el, traces, this.el.layout);
   }
 
-  // A decoded output map, coloured for its task.
-  drawOutput(map, options) {
-    this.drawPixels(boundaryPixels(map, options), map.resolution);
-  }
-
   // A decoded single-plane map of a hidden unit's activation (values in map.range).
   drawUnit(map, palette = "classic") {
-    const r = map.resolution;
-    const paint = diverging(palette);
     const scale = Math.max(1, Math.abs(map.range[0]), Math.abs(map.range[1]));
-    const pixels = new Uint8ClampedArray(r * r * 4);
-    for (let row = 0; row < r; row++) {
-      for (let col = 0; col < r; col++) {
-        paint(pixels, (row * r + col) * 4, mapValue(map.data[(r - 1 - row) * r + col], map.range) / scale);
-      }
-    }
-    this.drawPixels(pixels, r);
+    bytePixels(map.data, map.resolution, (b) => mapValue(b, map.range) / scale, palette, canvasPixels(this.canvas, map.resolution));
+    this.drawPixels();
   }
 
-  // Pixels already made (an input feature's map, say).
+  // Pixels already made (an input feature's map, say), or none: canvasPixels(canvas) has been filled.
   drawPixels(pixels, resolution) {
     paintCanvas(this.canvas, pixels, resolution);
     this.painted = true;
@@ -169,5 +157,3 @@ export class BoundaryPlot {
     return p ? [{ type: "circle", xref: "x", yref: "y", x0: p[0] - r, x1: p[0] + r, y0: p[1] - r, y1: p[1] + r, line: { color: "#2c3035", width: 2.5 } }] : [];
   }
 }
-
-export { rgb };

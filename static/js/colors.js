@@ -2,7 +2,7 @@
 // blue for positive or class 1) and a colour-blind safe one (Okabe and Ito).
 // Maps turn into RGBA pixels here; drawing them is someone else's job.
 
-import { mapValue, neuronValue } from "./frames.js";
+import { mapValue } from "./frames.js";
 
 export const PALETTES = {
   classic: ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b"],
@@ -38,55 +38,53 @@ export function diverging(palette = "classic", strength = STRENGTH) {
   };
 }
 
-// RGBA pixels (canvas order: first row at the top, y = +6) for a decoded output map.
-// task: "classification" or "regression"; classes: K; discretize: hard colours.
-export function boundaryPixels(map, { task = "classification", discretize = false, palette = "classic" } = {}) {
+// RGBA pixels (canvas order: first row at the top, y = +6) for a decoded output map, into out if
+// given. task: "classification" or "regression"; classes: K; discretize: hard colours.
+export function boundaryPixels(map, { task = "classification", discretize = false, palette = "classic" } = {}, out = null) {
   const r = map.resolution;
   const size = r * r;
-  const out = new Uint8ClampedArray(size * 4);
-  const paint = diverging(palette);
-  const bound = map.range ? Math.max(Math.abs(map.range[0]), Math.abs(map.range[1]), 1e-9) : 1;
+  out ??= new Uint8ClampedArray(size * 4);
+  if (map.planes === 1) {
+    const bound = map.range ? Math.max(Math.abs(map.range[0]), Math.abs(map.range[1]), 1e-9) : 1;
+    const value = (b) => (task === "regression" ? mapValue(b, map.range) / bound : 2 * (b / 255) - 1);
+    return bytePixels(map.data, r, discretize ? (b) => (value(b) > 0 ? 1 : value(b) < 0 ? -1 : 0) : value, palette, out);
+  }
   const colors = [];
   for (let k = 0; k < map.planes; k++) colors.push(rgb(classColor(k, palette)));
   for (let row = 0; row < r; row++) {
     const src = (r - 1 - row) * r; // flip: canvas row 0 is y = +6
     for (let col = 0; col < r; col++) {
       const cell = src + col;
-      const i = (row * r + col) * 4;
-      if (map.planes === 1) {
-        let t;
-        if (task === "regression") t = mapValue(map.data[cell], map.range) / bound;
-        else t = 2 * (map.data[cell] / 255) - 1;
-        if (discretize) t = t > 0 ? 1 : t < 0 ? -1 : 0;
-        paint(out, i, t);
-      } else {
-        let best = 0;
-        let top = -1;
-        for (let k = 0; k < map.planes; k++) {
-          const p = map.data[k * size + cell];
-          if (p > top) {
-            top = p;
-            best = k;
-          }
+      let best = 0;
+      let top = -1;
+      for (let k = 0; k < map.planes; k++) {
+        const p = map.data[k * size + cell];
+        if (p > top) {
+          top = p;
+          best = k;
         }
-        const floor = 1 / map.planes;
-        const confidence = discretize ? 1 : Math.max(0, (top / 255 - floor) / (1 - floor));
-        mix(out, i, BACKGROUND, colors[best], confidence * STRENGTH);
       }
+      const floor = 1 / map.planes;
+      const confidence = discretize ? 1 : Math.max(0, (top / 255 - floor) / (1 - floor));
+      mix(out, (row * r + col) * 4, BACKGROUND, colors[best], confidence * STRENGTH);
     }
   }
   return out;
 }
 
-// RGBA pixels for one hidden unit's bytes (values clipped to [-1, 1], as TensorFlow Playground shows them).
-export function unitPixels(bytes, resolution, scale, palette = "classic") {
-  const out = new Uint8ClampedArray(resolution * resolution * 4);
+const COLOURS = new Uint8ClampedArray(256 * 4);
+
+// RGBA pixels (into out if given) for R x R bytes, first row at y = -6, each standing for value(byte):
+// the 256 colours are worked out once, then looked up.
+export function bytePixels(bytes, r, value, palette = "classic", out = null) {
   const paint = diverging(palette);
-  for (let row = 0; row < resolution; row++) {
-    const src = (resolution - 1 - row) * resolution;
-    for (let col = 0; col < resolution; col++) {
-      paint(out, (row * resolution + col) * 4, neuronValue(bytes[src + col], scale));
-    }
+  for (let b = 0; b < 256; b++) paint(COLOURS, b * 4, value(b));
+  const colours = new Uint32Array(COLOURS.buffer);
+  out ??= new Uint8ClampedArray(r * r * 4);
+  const words = new Uint32Array(out.buffer, out.byteOffset, r * r);
+  for (let row = 0; row < r; row++) {
+    const src = (r - 1 - row) * r;
+    for (let col = 0; col < r; col++) words[row * r + col] = colours[bytes[src + col]];
   }
   return out;
 }
@@ -124,11 +122,18 @@ export function weightStyle(w, palette = "classic") {
   return { color: `rgba(${c[0]},${c[1]},${c[2]},${fade.toFixed(3)})`, width: Math.min(8, 0.5 + Math.abs(w) * 2.5) };
 }
 
-// Draw RGBA pixels into a canvas at their own resolution (CSS scales it).
-export function paintCanvas(canvas, pixels, resolution) {
-  if (canvas.width !== resolution) {
-    canvas.width = resolution;
-    canvas.height = resolution;
+// A canvas's own pixels at this resolution: fill them, then paintCanvas(canvas) allocates nothing.
+export function canvasPixels(canvas, resolution) {
+  if (canvas.width !== resolution || canvas.image?.width !== resolution) {
+    canvas.width = canvas.height = resolution;
+    canvas.image = new ImageData(resolution, resolution);
   }
-  canvas.getContext("2d").putImageData(new ImageData(pixels, resolution, resolution), 0, 0);
+  return canvas.image.data;
+}
+
+// Draw RGBA pixels (or canvasPixels, filled) into a canvas at their own resolution (CSS scales it).
+export function paintCanvas(canvas, pixels = null, resolution = canvas.width) {
+  const own = canvasPixels(canvas, resolution);
+  if (pixels) own.set(pixels);
+  canvas.getContext("2d").putImageData(canvas.image, 0, 0);
 }

@@ -10,8 +10,29 @@ import { decodeMap, decodeNeurons, leanNetwork } from "./frames.js";
 import { $, formatNumber, formatPercent } from "./helpers.js";
 import { classPixels } from "./network.js";
 
-// A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second.
+// A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second,
+// or less often when a redraw takes longer than CURVES_SHARE of the time.
 const CURVES_EVERY = 1000; // ms
+const CURVES_SHARE = 0.05;
+// Training, numbers and connections that change every frame cost layout and raster, and cannot be read.
+const READOUTS_EVERY = 100; // ms
+
+// At most every `every` ms: ready() says if now, else later() is called once it is time.
+class Pace {
+  constructor(every, later) {
+    Object.assign(this, { every, later, at: -Infinity, timer: null });
+  }
+
+  ready() {
+    const wait = this.at + this.every - performance.now();
+    if (wait <= 0) this.at = performance.now();
+    else this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.later();
+    }, wait);
+    return wait <= 0;
+  }
+}
 
 export function tooltip(text, event) {
   const tip = $("tooltip");
@@ -32,8 +53,8 @@ export class Display {
     this.latest = null;
     this.drawn = null;
     this.pendingTail = [];
-    this.curvesAt = -Infinity;
-    this.curvesTimer = null;
+    this.curvesPace = new Pace(CURVES_EVERY, () => this.appendCurves());
+    this.readoutsPace = new Pace(READOUTS_EVERY, () => this.scheduleRender());
     this.lastEpoch = -1;
     this.hovered = null;
     this.outputPixels = null;
@@ -43,6 +64,7 @@ export class Display {
     this.forward = new GridForward();
     this.frameConfig = null; // the config the frames came with: the page's own may be ahead of them
     this.outputMap = null;
+    this.linksBehind = false; // the connections show older weights than the maps
     this.paints = 0;
     this.paintedAt = null; // the animation frame's timestamp of the latest repaint
     this.firstPaintAt = null; // ms since the navigation started
@@ -89,40 +111,41 @@ export class Display {
   render(time) {
     const frame = this.latest;
     if (!frame) return;
-    this.showState(frame.state);
+    const readouts = !this.playing || this.readoutsPace.ready();
+    if (readouts) this.showState(frame.state);
     this.appendCurves();
-    if (frame === this.drawn || this.scrubbing) return;
+    if (frame !== this.drawn && !this.scrubbing) this.paint(frame, time);
+    if (readouts && this.linksBehind && !this.scrubbing && this.network.weights) {
+      this.linksBehind = false;
+      this.network.drawLinks();
+    }
+  }
+
+  paint(frame, time) {
     this.drawn = frame;
     const { network, params } = frame.network ? frame : leanNetwork(this.frameConfig || this.run.config, frame.weights.layers);
     if (network.features.length !== network.sizes[0]) return; // a config newer than these weights: its frame is on its way
     const { output, neurons } = this.forward.maps(network, params);
     this.outputMap = output;
-    this.outputPixels = { pixels: boundaryPixels(output, this.look()), resolution: output.resolution };
+    const reused = this.outputPixels?.resolution === output.resolution ? this.outputPixels.pixels : null;
+    this.outputPixels = { pixels: boundaryPixels(output, this.look(), reused), resolution: output.resolution };
     if (!this.hovered) this.drawOutput();
     else if (this.hovered.kind === "hidden") this.drawHovered();
     else if (this.hovered.kind === "output") this.drawClass();
-    this.network.update(frame.weights.layers, neurons, output);
-    $("boundary").dataset.version = String(frame.version);
+    this.network.update(frame.weights.layers, neurons, output, false);
+    this.linksBehind = true;
+    this.boundary.el.dataset.version = String(frame.version);
     this.paints += 1;
     this.paintedAt = time;
     this.firstPaintAt ??= performance.now();
     this.firstPainted();
   }
 
-  // New history points go on the curves at most every CURVES_EVERY ms.
   appendCurves() {
-    if (!this.pendingTail.length || !this.curves.ready || this.curvesTimer) return;
-    const wait = this.curvesAt + CURVES_EVERY - performance.now();
-    if (wait > 0) {
-      this.curvesTimer = setTimeout(() => {
-        this.curvesTimer = null;
-        this.appendCurves();
-      }, wait);
-      return;
-    }
-    this.curvesAt = performance.now();
+    if (!this.pendingTail.length || !this.curves.ready || !this.curvesPace.ready()) return;
     this.curves.append(this.pendingTail);
     this.pendingTail = [];
+    this.curvesPace.every = Math.max(CURVES_EVERY, (performance.now() - this.curvesPace.at) / CURVES_SHARE);
   }
 
   // Draw the latest frame in full again (after a view option changed, say).

@@ -30,7 +30,7 @@ export class GridForward {
     this.unitResolution = unitResolution;
     this.index = sample(resolution, unitResolution);
     this.grids = new Map(); // feature names -> their values over the grid, feature-major
-    this.buffers = [];
+    this.buffers = {};
   }
 
   featureGrid(names) {
@@ -50,9 +50,9 @@ export class GridForward {
     return grid;
   }
 
-  buffer(k, size) {
-    if (!this.buffers[k] || this.buffers[k].length !== size) this.buffers[k] = new Float32Array(size);
-    return this.buffers[k];
+  buffer(key, size, Type = Float32Array) {
+    const old = this.buffers[key];
+    return old instanceof Type && old.length === size ? old : (this.buffers[key] = new Type(size));
   }
 
   // Every layer's output over the grid, (units x R*R) each: hidden activations, then the raw
@@ -95,11 +95,12 @@ export class GridForward {
 
   // {output, neurons}: the output map as GET /boundary?format=uint8 gives it once decoded
   // ({resolution, planes, data, range}), and per hidden layer {units, scales, resolution, data}
-  // where a byte b stands for (b / 127.5 - 1) * scale, as the frames' neuron maps do.
+  // where a byte b stands for (b / 127.5 - 1) * scale, as the frames' neuron maps do. The next
+  // call reuses their arrays.
   maps(network, params) {
     const layers = this.layers(network, params);
     this.latest = layers.slice(0, -1);
-    const neurons = layers.slice(0, -1).map((a) => this.unitMaps(a));
+    const neurons = this.latest.map((a, k) => this.unitMaps(a, k));
     return { output: this.outputMap(network.output, layers[layers.length - 1]), neurons };
   }
 
@@ -108,12 +109,12 @@ export class GridForward {
     const n = r * r;
     const planes = scores.length / n;
     HEADS[head](scores, planes, n);
+    const data = this.buffer("output", scores.length, Uint8Array);
     if (head !== "linear") {
-      const data = new Uint8Array(scores.length);
       for (let i = 0; i < scores.length; i++) data[i] = toByte(scores[i]);
       return { resolution: r, planes, data, range: null };
     }
-    return spanned(scores, r, planes);
+    return spanned(scores, r, planes, data);
   }
 
   // One hidden unit of the latest maps() over the whole grid, as GET /boundary?layer&unit gives it; null before any.
@@ -123,12 +124,12 @@ export class GridForward {
     return values?.length === n ? spanned(values, this.resolution, 1) : null;
   }
 
-  unitMaps(a) {
+  unitMaps(a, k) {
     const n = this.resolution * this.resolution;
     const units = a.length / n;
     const index = this.index;
     const size = index.length;
-    const data = new Uint8Array(units * size);
+    const data = this.buffer(`units ${k}`, units * size, Uint8Array);
     const scales = [];
     for (let u = 0; u < units; u++) {
       const base = u * n;
@@ -142,7 +143,7 @@ export class GridForward {
 }
 
 // Values as bytes over their own [min, max] (rounded to 6 decimals, as the server sends it): regression and unit maps.
-function spanned(values, resolution, planes) {
+function spanned(values, resolution, planes, data = new Uint8Array(values.length)) {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -151,7 +152,6 @@ function spanned(values, resolution, planes) {
   }
   const range = [round6(lo), round6(hi)];
   const width = range[1] > range[0] ? range[1] - range[0] : 1;
-  const data = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) data[i] = toByte((values[i] - range[0]) / width);
   return { resolution, planes, data, range };
 }

@@ -3,8 +3,8 @@
 // that is exactly 0 shows no line, and a caption counts them). It only draws and
 // reports hover and click; the app decides what they do.
 
-import { classColor, featurePixels, paintCanvas, unitPixels, weightStyle } from "./colors.js";
-import { unitBytes } from "./frames.js";
+import { bytePixels, canvasPixels, classColor, featurePixels, paintCanvas, weightStyle } from "./colors.js";
+import { neuronValue, unitBytes } from "./frames.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const LINKS_PER_LAYER = 256; // bigger layers show their strongest connections
@@ -188,15 +188,18 @@ export class NetworkDiagram {
     if (this.weights) this.drawLinks();
   }
 
-  // weights: frame.weights.layers; neurons: decoded hidden maps; outputs: decoded output map.
-  update(weights, neurons, output) {
+  // weights: frame.weights.layers; neurons: decoded hidden maps; outputs: decoded output map;
+  // links: false leaves the connections as they are.
+  update(weights, neurons, output, links = true) {
     this.weights = weights;
-    this.drawLinks();
+    if (links) this.drawLinks();
     neurons.forEach((layer, k) => {
       const column = this.nodes[k + 1];
       if (!column || column.length !== layer.units) return;
       column.forEach((div, u) => {
-        paintCanvas(div.firstChild, unitPixels(unitBytes(layer, u), layer.resolution, layer.scales[u], this.palette), layer.resolution);
+        const [canvas, scale] = [div.firstChild, layer.scales[u]];
+        bytePixels(unitBytes(layer, u), layer.resolution, (b) => neuronValue(b, scale), this.palette, canvasPixels(canvas, layer.resolution));
+        paintCanvas(canvas);
       });
     });
     if (output) this.paintOutputs(output);
@@ -206,11 +209,14 @@ export class NetworkDiagram {
     const column = this.nodes[this.nodes.length - 1];
     const r = output.resolution;
     if (output.planes === 1) {
-      column[0].dataset.paint = "output";
+      if (column[0].dataset.paint !== "output") column[0].dataset.paint = "output";
       this.handlers.paintOutput?.(column[0].firstChild);
       return;
     }
-    column.forEach((div, k) => paintCanvas(div.firstChild, classPixels(output, k, this.palette), r));
+    column.forEach((div, k) => {
+      classPixels(output, k, this.palette, canvasPixels(div.firstChild, r));
+      paintCanvas(div.firstChild);
+    });
   }
 
   drawLinks() {
@@ -257,9 +263,9 @@ export class NetworkDiagram {
 }
 
 // One class's probability from a K-plane output map: white at 0, the class's colour at 1.
-export function classPixels(output, k, palette) {
+export function classPixels(output, k, palette, pixels = null) {
   const r = output.resolution;
-  const pixels = new Uint8ClampedArray(r * r * 4);
+  pixels ??= new Uint8ClampedArray(r * r * 4);
   const colour = classColor(k, palette).match(/\w\w/g).map((h) => parseInt(h, 16));
   for (let row = 0; row < r; row++) {
     for (let col = 0; col < r; col++) {
