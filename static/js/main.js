@@ -89,7 +89,8 @@ class Playground {
     this.views = this.makeViews(lesson);
     await streaming;
     this.loadPlotsAfterPaint();
-    this.display.loadHistory();
+    // The curves wait for plotly.js anyway: their history need not compete with the first frame.
+    this.afterFirstPaint.then(() => this.display.loadHistory());
     if (lesson) {
       showLesson(lesson);
       if (lesson.view !== "network") this.views.select(lesson.view);
