@@ -16,7 +16,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
@@ -25,10 +24,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__
 from app.api import openapi, redact
-from app.api.assets import asset_version, resource_dir, shared_plotly
+from app.api.assets import resource_dir, shared_plotly
 from app.api.guard import Guard, Policy
 from app.api.headers import SecurityHeaders
 from app.api.routes import backprop, datasets, inspect, landscapes, lessons, meta, pages, runs, sessions, stream, watch
+from app.api.static_assets import StaticAssets
 from app.outputs.wire import MAX_REPORTED_ERRORS, TOO_MANY_ERRORS, error_message
 from app.serving import allocator
 from app.serving.footprint import MB
@@ -151,16 +151,6 @@ class CatchAll:
                 await JSONResponse(INTERNAL_ERROR, status_code=500)(scope, receive, send)
 
 
-class CachedStatic(StaticFiles):
-    """Static files under a content-hashed URL: cacheable for a year."""
-
-    async def get_response(self, path: str, scope: Scope) -> Any:
-        response = await super().get_response(path, scope)
-        if response.status_code == 200:
-            response.headers["Cache-Control"] = pages.IMMUTABLE
-        return response
-
-
 def open_runs(settings: Settings) -> RunStore:
     """PostgreSQL when a database URL is given (shared by every server), else this server's SQLite file."""
     if settings.database_url:
@@ -234,8 +224,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    static = resource_dir("static")
-    app.state.asset_version = asset_version(static)
+    app.state.static = StaticAssets.load(resource_dir("static"))
     app.state.templates = Jinja2Templates(directory=resource_dir("templates"))
     install_error_handlers(app)
     app.add_middleware(CatchAll)
@@ -247,5 +236,4 @@ def create_app(
         app.include_router(module.router)
     app.include_router(runs.session_router)
     openapi.install(app)
-    app.mount(f"/static/{app.state.asset_version}", CachedStatic(directory=static), name="static")
     return app

@@ -18,7 +18,12 @@ The script starts the real server (``python -m app.cli serve``, see
 2. First boundary. Time from the navigation's start to the page's first map
    painted from a frame (``performance.now()`` at that repaint): cold (a fresh
    browser context, nothing cached) and warm (the same context, loaded again),
-   ``--loads`` times each (3); median and worst. Target: <= 500 ms warm.
+   ``--loads`` times each (3), after one load left uncounted (the server's
+   first session); median and worst. Target: <= 500 ms, cold and warm alike
+   (both medians).
+
+The load average is printed before and after: on a shared machine the figures
+mean little without it.
 
 How to run
 ----------
@@ -27,6 +32,7 @@ From the repository root::
     python benchmarks/page.py            # ~30 s, human-readable table
     python benchmarks/page.py --quick    # ~15 s smoke run
     python benchmarks/page.py --json     # table to stderr, one JSON object to stdout
+    python benchmarks/page.py --first-only --loads 7   # only the first boundary, ~15 s
 
 Browser and server share the machine (and, on a shared machine, everyone
 else's work), so the figures move with the load.
@@ -36,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -50,6 +57,8 @@ TARGET_REDRAWS = 55.0
 TARGET_EPOCHS = 1000.0
 TARGET_FIRST_MS = 500.0
 WARMUP_MS = 1500
+POLL_SECONDS = 0.02
+FIRST_PAINT_AT = "window.playground?.display?.firstPaintAt ?? null"
 PAINTED = "() => window.playground && window.playground.display && window.playground.display.paints > 0"
 READING = """() => {
     const d = window.playground.display;
@@ -81,14 +90,29 @@ def redraws(browser: Browser, url: str, seconds: float) -> dict[str, float]:
 
 
 def first_paint(page: Page, url: str) -> float:
-    page.goto(url + LINK)
-    page.wait_for_function(PAINTED, timeout=60_000)
-    return float(page.evaluate("() => window.playground.display.firstPaintAt"))
+    """Asked through the DevTools protocol: Playwright's wait_for_function would first compile
+    its own large script on the page's main thread, in the middle of the start it measures."""
+    devtools = page.context.new_cdp_session(page)
+    try:
+        page.goto(url + LINK, wait_until="commit")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            answer = devtools.send("Runtime.evaluate", {"expression": FIRST_PAINT_AT, "returnByValue": True})
+            if (value := answer["result"].get("value")) is not None:
+                return float(value)
+            time.sleep(POLL_SECONDS)
+        raise TimeoutError("the page painted no boundary within 60 s")
+    finally:
+        devtools.detach()
 
 
 def first_boundary(browser: Browser, url: str, loads: int) -> dict[str, list[float]]:
     cold: list[float] = []
     warm: list[float] = []
+    # The server's first session pays for imports and caches that no later visitor does.
+    context = browser.new_context(viewport=VIEWPORT)
+    first_paint(context.new_page(), url)
+    context.close()
     for _ in range(loads):
         context = browser.new_context(viewport=VIEWPORT)
         try:
@@ -104,20 +128,26 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
+def load_average() -> str:
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def print_report(result: dict[str, Any], out: TextIO) -> None:
-    r = result["redraws"]
-    print(f"\nRedraws at 1920x1080, 2-8-8-1 spiral 500 points at max speed, {r['seconds']:.1f} s", file=out)
-    ok = r["redraws_per_second"] >= TARGET_REDRAWS
-    print(f"  redraws/s   {r['redraws_per_second']:8.1f}   target >= {TARGET_REDRAWS:.0f}  {verdict(ok)}", file=out)
-    ok = r["epochs_per_second"] >= TARGET_EPOCHS
-    print(f"  epochs/s    {r['epochs_per_second']:8.1f}   target >= {TARGET_EPOCHS:.0f}  {verdict(ok)}", file=out)
+    if "redraws" in result:
+        r = result["redraws"]
+        print(f"\nRedraws at 1920x1080, 2-8-8-1 spiral 500 points at max speed, {r['seconds']:.1f} s", file=out)
+        ok = r["redraws_per_second"] >= TARGET_REDRAWS
+        print(f"  redraws/s   {r['redraws_per_second']:8.1f}   target >= {TARGET_REDRAWS:.0f}  {verdict(ok)}", file=out)
+        ok = r["epochs_per_second"] >= TARGET_EPOCHS
+        print(f"  epochs/s    {r['epochs_per_second']:8.1f}   target >= {TARGET_EPOCHS:.0f}  {verdict(ok)}", file=out)
     print("\nNavigation to the first boundary painted (ms)", file=out)
     print(f"  {'':<8}{'median':>10}{'worst':>10}", file=out)
     for key in ("cold_ms", "warm_ms"):
         times = result["first"][key]
-        print(f"  {key[:-3]:<8}{statistics.median(times):>10.0f}{max(times):>10.0f}", file=out)
-    ok = statistics.median(result["first"]["warm_ms"]) <= TARGET_FIRST_MS
-    print(f"  target: warm <= {TARGET_FIRST_MS:.0f} ms  {verdict(ok)}", file=out)
+        ok = statistics.median(times) <= TARGET_FIRST_MS
+        print(f"  {key[:-3]:<8}{statistics.median(times):>10.0f}{max(times):>10.0f}  {verdict(ok)}", file=out)
+    print(f"  target: cold and warm medians <= {TARGET_FIRST_MS:.0f} ms", file=out)
+    print(f"\nLoad average (1, 5, 15 min): {result['load'][0]} before, {result['load'][1]} after", file=out)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -125,6 +155,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
     parser.add_argument("--seconds", type=float, help="the redraw window (10; quick 3)")
     parser.add_argument("--loads", type=int, help="page loads per cache state (3; quick 1)")
+    parser.add_argument("--first-only", action="store_true", help="measure only the first boundary")
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="the browser to drive")
     parser.add_argument("--json", action="store_true", help="the table to stderr, one JSON object to stdout")
     return parser.parse_args(argv)
@@ -139,13 +170,13 @@ def main(argv: list[str] | None = None) -> int:
     with running_server("np-page-") as server, sync_playwright() as playwright:
         print(f"server pid {server.process.pid} on {server.url}", file=out, flush=True)
         browser = playwright.chromium.launch(executable_path=args.chromium, headless=True, args=["--no-sandbox"])
+        before = load_average()
         try:
-            result = {
-                "redraws": redraws(browser, server.url, seconds),
-                "first": first_boundary(browser, server.url, loads),
-            }
+            result: dict[str, Any] = {} if args.first_only else {"redraws": redraws(browser, server.url, seconds)}
+            result["first"] = first_boundary(browser, server.url, loads)
         finally:
             browser.close()
+        result["load"] = [before, load_average()]
     print_report(result, out)
     print(f"\nTotal benchmark time {time.monotonic() - began:.1f} s", file=out)
     if args.json:

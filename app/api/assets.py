@@ -38,16 +38,6 @@ def resource_dir(name: str) -> Path:
     raise FileNotFoundError(f"cannot find the {name}/ folder next to {PACKAGE_DIR}")
 
 
-def asset_version(static: Path) -> str:
-    """A short hash of every static file, so their URLs can be cached forever."""
-    digest = hashlib.sha1(plotly.__version__.encode())
-    for path in sorted(static.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(static)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
-
-
 def plotly_source() -> Path:
     return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 

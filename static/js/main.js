@@ -2,21 +2,22 @@
 // This module starts the page and wires its parts together: the form (controls.js),
 // the drawing (display.js and its widgets), editing, sharing, the stream and the views.
 
-import { ApiError, api } from "./api.js";
+import { api } from "./api.js";
+import { boot } from "./boot.js";
 import { BoundaryPlot } from "./boundary.js";
 import { Connection } from "./connection.js";
 import { Controls } from "./controls.js";
 import { Curves } from "./curves.js";
 import { Display, tooltip } from "./display.js";
 import { Editing } from "./editing.js";
-import { $, formatNumber, mergeDeep } from "./helpers.js";
+import { $, formatNumber } from "./helpers.js";
 import { showLesson } from "./lesson.js";
 import { NetworkDiagram } from "./network.js";
 import { featureLabels } from "./options.js";
 import { plotlyReady } from "./plotly.js";
 import { Run } from "./run.js";
 import { Sharing } from "./sharing.js";
-import { FLAG_DEFAULTS, decodeState } from "./state.js";
+import { FLAG_DEFAULTS } from "./state.js";
 import { StatusLine } from "./status.js";
 import { buildThumbnails } from "./thumbnails.js";
 import { Views } from "./views.js";
@@ -67,24 +68,29 @@ class Playground {
   }
 
   async start() {
-    const { config: linked, flags, errors } = decodeState(location.search);
-    const [lesson, options] = await Promise.all([this.lessonName ? api.lesson(this.lessonName) : null, api.options()]);
+    const [lesson, options] = await Promise.all([boot.lesson, boot.options]);
+    const { flags } = boot.link;
     const asked = new URLSearchParams(location.search);
     for (const [key, value] of Object.entries(lesson ? lesson.flags : {})) if (!asked.has(key)) flags[key] = value;
     this.options = options;
     this.defaults = { ...options.defaults, datasetClasses: Object.fromEntries(options.datasets.map((d) => [d.name, d.classes])) };
     this.build(flags);
     if (this.run.watchToken) return this.watch();
-    const session = await this.openSession(lesson ? mergeDeep(lesson.config, linked) : linked, errors);
+    const { session, notices, runSlug } = await boot.opening;
+    for (const [level, text] of notices) this.status[level](text);
+    this.sharing.runSlug = runSlug;
     this.run.id = session.id;
+    // The socket opens while the page takes the session on: its first frame is the first boundary.
+    const streaming = this.connection.open(this.run.id);
     window.addEventListener("pagehide", () => this.connection.close());
     this.run.apply(session.config);
     this.curves.reset([]);
     this.display.showState(session.state);
     this.views = this.makeViews(lesson);
-    await this.connection.open(this.run.id);
+    await streaming;
     this.loadPlotsAfterPaint();
-    this.display.loadHistory();
+    // The curves wait for plotly.js anyway: their history need not compete with the first frame.
+    this.afterFirstPaint.then(() => this.display.loadHistory());
     if (lesson) {
       showLesson(lesson);
       if (lesson.view !== "network") this.views.select(lesson.view);
@@ -175,30 +181,6 @@ class Playground {
     await this.connection.watch(this.run.watchToken);
     this.status.warn("Watching the presenter's session live. It updates by itself; the controls are the presenter's.");
     this.loadPlotsAfterPaint();
-  }
-
-  async openSession(config, errors) {
-    if (this.runSlug) {
-      try {
-        const [session, saved] = await Promise.all([api.openRun(this.runSlug), api.run(this.runSlug)]);
-        const title = saved.run?.title || this.runSlug;
-        document.title = `${title} · Neural Playground`;
-        this.status.say(`Opened the saved run “${title}”.`);
-        return session;
-      } catch (err) {
-        this.status.error(`That saved run could not be opened (${err.message}); starting a new demo instead.`);
-        this.sharing.runSlug = null;
-        history.replaceState(null, "", "/");
-      }
-    }
-    if (errors.length) this.status.error(`Some of the link's settings could not be read: ${errors.join("; ")}.`);
-    try {
-      return await api.create(config);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 422) throw err;
-      this.status.error(`The link's settings were not valid (${err.message}); showing the defaults instead.`);
-      return api.create({});
-    }
   }
 
   // The session expired, was deleted or the server restarted: the page offers its own link afresh.

@@ -10,24 +10,33 @@ from fastapi.templating import Jinja2Templates
 
 from app import __version__
 from app.api.assets import PlotlyBundle
+from app.api.static_assets import IMMUTABLE, StaticAssets
 from app.training.errors import NotFound
 from app.training.lessons import LESSONS
 
 router = APIRouter(include_in_schema=False)
-
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def templates(request: Request) -> Jinja2Templates:
     return request.app.state.templates
 
 
+def static(request: Request) -> StaticAssets:
+    return request.app.state.static
+
+
 def page(request: Request, **context: str | None) -> HTMLResponse:
-    base = f"/static/{request.app.state.asset_version}"
+    assets = static(request)
     return templates(request).TemplateResponse(
         request,
         "index.html",
-        {"static": base, "version": __version__, **context},
+        {
+            "static": assets.base,
+            "entries": assets.entries,
+            "preloads": assets.preloads,
+            "version": __version__,
+            **context,
+        },
         headers={"Cache-Control": "no-cache"},
     )
 
@@ -51,11 +60,10 @@ async def watch(request: Request, token: Annotated[str, Path(max_length=64)]) ->
 
 @router.get("/lessons", response_class=HTMLResponse)
 async def lesson_index(request: Request) -> HTMLResponse:
-    base = f"/static/{request.app.state.asset_version}"
     return templates(request).TemplateResponse(
         request,
         "lessons.html",
-        {"static": base, "lessons": sorted(LESSONS.values(), key=lambda lesson: lesson.number)},
+        {"static": static(request).base, "lessons": sorted(LESSONS.values(), key=lambda lesson: lesson.number)},
     )
 
 
@@ -77,3 +85,12 @@ async def plotly_js(request: Request, version: str) -> Response:
         headers["Content-Encoding"] = "gzip"
         return Response(bundle.compressed, media_type="text/javascript", headers=headers)
     return Response(bundle.raw, media_type="text/javascript", headers=headers)
+
+
+@router.api_route("/static/{version}/{path:path}", methods=["GET", "HEAD"])
+async def static_file(request: Request, version: str, path: str) -> Response:
+    """The page's own files, from memory (see app/api/static_assets.py)."""
+    asset = static(request).find(version, path)
+    if asset is None:
+        raise NotFound(f"no static file {path!r}")
+    return asset.response(request.headers.get("accept-encoding", ""), request.headers.get("if-none-match"))
