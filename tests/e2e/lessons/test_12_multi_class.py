@@ -9,6 +9,12 @@ from tests.e2e.lessons.student import SLOW, open_lesson, output_units, readout, 
 
 LESSON = "multi-class"
 SOURCE = "() => window.playground.boundary.source"
+# The map has caught up with the last frame: it is the same two animation frames apart.
+SETTLED = f"""async () => {{
+    const before = ({SOURCE})();
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    return before !== "" && before === ({SOURCE})();
+}}"""
 
 
 def test_train_the_spiral_then_five_classes(page: Any, server: str) -> None:
@@ -26,6 +32,7 @@ def test_train_the_spiral_then_five_classes(page: Any, server: str) -> None:
 def test_hovering_an_output_unit_shows_its_class_probability(page: Any, server: str) -> None:
     open_lesson(page, server, LESSON)
     train(page, 10)
+    page.wait_for_function(SETTLED)
     output = page.evaluate(SOURCE)
     units = page.locator(f"{sel('network')} .node.output")
     maps: list[str] = []
