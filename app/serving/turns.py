@@ -22,7 +22,9 @@ from app.serving.compute import ComputePool
 from app.serving.slot import Slot
 from app.training.session import MAX_STEPS, Session
 
-MAX_LAG_SECONDS = 0.2
+# A playing session catches up on at most this much time it could not train: a tick that waits
+# behind a whole class's turn loses nothing, and one held up for long does not come back as a burst.
+MAX_LAG_SECONDS = 0.5
 T = TypeVar("T")
 
 
