@@ -11,8 +11,10 @@ import { $, formatNumber, formatPercent } from "./helpers.js";
 import { classPixels } from "./network.js";
 
 // A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second,
-// or less often when a redraw takes longer than CURVES_SHARE of the time.
+// or less often when a redraw takes longer than CURVES_SHARE of the time (but never staler
+// than CURVES_AT_MOST: one slow redraw on a busy machine must not hold the charts for a minute).
 const CURVES_EVERY = 1000; // ms
+const CURVES_AT_MOST = 4000; // ms
 const CURVES_SHARE = 0.05;
 // Training, numbers and connections that change every frame cost layout and raster, and cannot be read.
 const READOUTS_EVERY = 100; // ms
@@ -145,7 +147,8 @@ export class Display {
     if (!this.pendingTail.length || !this.curves.ready || !this.curvesPace.ready()) return;
     this.curves.append(this.pendingTail);
     this.pendingTail = [];
-    this.curvesPace.every = Math.max(CURVES_EVERY, (performance.now() - this.curvesPace.at) / CURVES_SHARE);
+    const share = (performance.now() - this.curvesPace.at) / CURVES_SHARE;
+    this.curvesPace.every = Math.min(CURVES_AT_MOST, Math.max(CURVES_EVERY, share));
   }
 
   // Draw the latest frame in full again (after a view option changed, say).

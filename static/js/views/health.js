@@ -3,6 +3,7 @@
 import { plotlyReady } from "../plotly.js";
 import { el } from "../helpers.js";
 
+const REFRESH_EVERY = 1500; // ms
 const COLORS = ["#0877bd", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#f59322"];
 
 export class HealthView {
@@ -19,6 +20,7 @@ export class HealthView {
       this.units,
     );
     this.last = 0;
+    this.timer = null;
   }
 
   show() {
@@ -27,8 +29,15 @@ export class HealthView {
 
   hide() {}
 
+  // At most one request every REFRESH_EVERY ms, and one after the last frame: a paused run shows its last epoch.
   onFrame() {
-    if (this.root.isConnected && Date.now() - this.last > 1500) this.refresh();
+    if (!this.root.isConnected || this.timer) return;
+    const wait = this.last + REFRESH_EVERY - Date.now();
+    if (wait <= 0) this.refresh();
+    else this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.root.isConnected) this.refresh();
+    }, wait);
   }
 
   async refresh() {

@@ -47,6 +47,9 @@ def test_with_relu_a_larger_learning_rate_kills_more_units(page: Any, server: st
     page.select_option(sel("speed"), "20")  # the calm run's pause lands near epoch 20, busy machine or not
     play_epochs(page, 20)
     page.wait_for_selector(f"{sel('health-units')} .bars")
+    # The bars are those of the epoch the run paused at, not of an earlier refresh.
+    norms = "document.querySelector(\"[data-testid='health-norms']\").data[0].x"
+    page.wait_for_function(f"() => {{ const x = {norms}; return x[x.length - 1] === {EPOCH}; }}")
     calm = sum(unit_shares(page))
     page.select_option(sel("speed"), "max")
     page.select_option(sel("learning-rate"), "1")
