@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -93,6 +94,7 @@ class _Stack:
         self.scheduled = [i for i, s in enumerate(sessions) if s.schedule.name != "constant"]
         self.optimizer = copy.copy(first.optimizer)
         self.penalty = REGULARIZERS[_penalty(first)]
+        self._active: _Views | None = None
 
     def run(self, batches: list[int]) -> list[tuple[Session, int]]:
         """Train until every run has done its batches, or one stops (diverged, stopped early):
@@ -121,20 +123,16 @@ class _Stack:
             s = sessions[i]
             s.begin_epoch()
             self.xs[i], self.ts[i] = s._xs, s._ts
-        runs = np.arange(m)[:, None]
-        rows = cursor[:, None] + np.arange(bs)
-        params, grads = self.params[:m], self.grads[:m]
-        layers = _layer_views(model, params, grads)
-        seen = _forward(model, layers, self.xs[runs, rows])
-        _backward(model, layers, seen, self.loss.gradient(seen[-1][2], self.ts[runs, rows]))
-        weights, weight_grads = params[:, : model.n_weights], grads[:, : model.n_weights]
+        v = self._views(m)
+        rows = cursor[:, None] + v.offsets
+        seen = _forward(model, v.layers, self.xs[v.runs, rows])
+        _backward(model, v.layers, seen, self.loss.gradient(seen[-1][2], self.ts[v.runs, rows]))
+        params, grads, weights = v.params, v.grads, v.params[:, : model.n_weights]
         proximal = self.penalty.proximal
         if self.penalty.name != "none" and proximal is None:
-            self.penalty.gradient(self.rate[:m], weights, weight_grads)  # type: ignore[arg-type]
+            self.penalty.gradient(self.rate[:m], weights, grads[:, : model.n_weights])  # type: ignore[arg-type]
         lr = self._learning_rates(m)
         opt = self.optimizer
-        opt.state = {0: {name: stacked[:m] for name, stacked in self.state.items()}}
-        opt.steps = self.steps[:m]
         opt.step([(params, grads)], lr)  # type: ignore[arg-type]
         if proximal is not None:
             proximal(opt.step_size(0, lr, slice(0, model.n_weights)) * self.rate[:m], weights)  # type: ignore[arg-type]
@@ -149,6 +147,18 @@ class _Stack:
                 stopped.add(i)
             self.cursor[i] = 0
         return stopped
+
+    def _views(self, m: int) -> _Views:
+        """The first ``m`` runs' rows and layers, and the optimizer pointed at them: made again
+        only when the number of active runs changes, not on every step."""
+        if self._active is None or self._active.params.shape[0] != m:
+            params, grads = self.params[:m], self.grads[:m]
+            bs = self.sessions[0].batch_size
+            layers = _layer_views(self.model, params, grads)
+            self._active = _Views(params, grads, layers, np.arange(m)[:, None], np.arange(bs))
+            self.optimizer.state = {0: {name: stacked[:m] for name, stacked in self.state.items()}}
+            self.optimizer.steps = self.steps[:m]
+        return self._active
 
     def _learning_rates(self, m: int) -> Array:
         if not self.scheduled:
@@ -178,6 +188,17 @@ class _Stack:
 
 
 _Layer = tuple[Array, Array, Array, Array]  # W (runs, in, out), b (runs, 1, out), dW, db (runs, out)
+
+
+@dataclass(frozen=True)
+class _Views:
+    """Views of the active runs' stacked state, and the indices that gather their batches."""
+
+    params: Array
+    grads: Array
+    layers: list[_Layer]
+    runs: Array  # (runs, 1): each run's own row of the stacked data
+    offsets: Array  # (batch,): a batch's rows after its cursor
 
 
 def _layer_views(model: MLP, params: Array, grads: Array) -> list[_Layer]:
