@@ -21,6 +21,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from app.nn.arrays import Array
 from app.nn.model import MLP
@@ -197,8 +198,8 @@ class _Views:
     params: Array
     grads: Array
     layers: list[_Layer]
-    runs: Array  # (runs, 1): each run's own row of the stacked data
-    offsets: Array  # (batch,): a batch's rows after its cursor
+    runs: NDArray[np.intp]  # (runs, 1): each run's own row of the stacked data
+    offsets: NDArray[np.intp]  # (batch,): a batch's rows after its cursor
 
 
 def _layer_views(model: MLP, params: Array, grads: Array) -> list[_Layer]:
