@@ -4,6 +4,7 @@ import { plotlyReady } from "../plotly.js";
 import { el } from "../helpers.js";
 
 const REFRESH_EVERY = 1500; // ms
+const RECENT = 8; // readings the note's ratio is the median of: one epoch's gradient is noisy
 const COLORS = ["#0877bd", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#f59322"];
 
 export class HealthView {
@@ -70,10 +71,13 @@ export class HealthView {
     };
     Plotly.react(this.norms, traces, layout, { displayModeBar: false, responsive: true });
     const first = health.layers[0].weight_grad_norm;
-    const last = health.layers[count - 1].weight_grad_norm;
     if (count < 2) this.note.textContent = "";
     else if (first === 0) this.note.textContent = "The first layer's gradient is exactly 0: gradient descent cannot change its weights.";
-    else this.note.textContent = `Now the output layer's gradient is ${(last / first).toPrecision(3)}× the first layer's.`;
+    else {
+      const ratios = points.slice(-RECENT).map((p) => p.layers[count - 1].weight_grad_norm / p.layers[0].weight_grad_norm).filter(Number.isFinite);
+      const note = ratios.length > 1 ? `: the median of its last ${ratios.length} readings` : "";
+      this.note.textContent = `The output layer's gradient is ${median(ratios).toPrecision(3)}× the first layer's${note}.`;
+    }
     const hidden = health.layers.slice(0, -1);
     const share = hidden.map((l) => (l.dead ?? l.saturated ?? 0) * 100);
     const kind = health.activation === "relu" ? "dead" : ["sigmoid", "tanh"].includes(health.activation) ? "saturated" : null;
@@ -89,4 +93,10 @@ export class HealthView {
       { displayModeBar: false, responsive: true },
     );
   }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
