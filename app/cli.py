@@ -225,6 +225,7 @@ def serve(args: argparse.Namespace) -> int:
         ws_max_size=4 * settings.max_upload_bytes,
         ws_per_message_deflate=True,
         timeout_graceful_shutdown=3,
+        server_header=False,  # nothing to gain from naming the server software, in every response
     )
     return 0
 

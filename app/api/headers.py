@@ -2,8 +2,9 @@
 no cross-site referrers (on everything).
 
 The page loads only its own scripts (script-src 'self'; templates hold no inline
-script), connects only to its own server (REST and the WebSocket stream), and
-draws images from data: URLs. Plotly adds <style> elements and style attributes
+script) and compiles WebAssembly ('wasm-unsafe-eval', which allows no JS eval),
+connects only to its own server (REST and the WebSocket stream), and draws
+images from data: URLs. Plotly adds <style> elements and style attributes
 as it draws, hence style-src 'unsafe-inline'. The API docs (/docs, /redoc) start
 Swagger UI and ReDoc with an inline script, and ReDoc runs a blob: worker, so
 they get a looser policy of their own.
@@ -15,8 +16,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PAGE_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'"
 )
 DOCS_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "

@@ -22,7 +22,7 @@ from app.api.module_graph import module_graph
 IMMUTABLE = "public, max-age=31536000, immutable"
 # The page's module scripts, in the order they run: boot.js sends the first requests.
 ENTRIES = ("js/boot.js", "js/main.js")
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/wasm", "image/svg+xml")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,10 @@ const CURVES_AT_MOST = 4000; // ms
 const CURVES_SHARE = 0.05;
 // Training, numbers and connections that change every frame cost layout and raster, and cannot be read.
 const READOUTS_EVERY = 100; // ms
+// Frames not yet painted, while training: the stream's clock and the screen's drift apart, so two
+// frames may land in one display frame and none in the next. Painting the oldest first, one per
+// display frame, shows them evenly, one display frame late.
+const PLAYOUT = 2;
 
 // At most every `every` ms: ready() says if now, else later() is called once it is time.
 class Pace {
@@ -54,6 +58,7 @@ export class Display {
     Object.assign(this, { boundary, curves, network, controls, status, run });
     this.latest = null;
     this.drawn = null;
+    this.unpainted = []; // oldest first, at most PLAYOUT
     this.pendingTail = [];
     this.curvesPace = new Pace(CURVES_EVERY, () => this.appendCurves());
     this.readoutsPace = new Pace(READOUTS_EVERY, () => this.scheduleRender());
@@ -97,8 +102,24 @@ export class Display {
     }
     this.lastEpoch = frame.state.epoch;
     this.latest = frame;
+    if (frame.config) this.unpainted = []; // frames before a change of config are not worth showing late
+    this.unpainted.push(frame);
+    if (this.unpainted.length > PLAYOUT) this.unpainted.shift();
     this.playing = frame.state.status === "training";
+    if (this.playing) this.loadKernel();
     this.scheduleRender();
+  }
+
+  // The WebAssembly forward pass, fetched when a run first plays: a repaint on every animation
+  // frame needs it, the first boundary does not.
+  loadKernel() {
+    this.kernel ??= import("./kernel.js")
+      .then((module) => module.loadKernel(`${document.body.dataset.static}/wasm/forward.wasm`))
+      .then((kernel) => {
+        if (kernel) this.forward.useKernel(kernel);
+        return kernel !== null;
+      });
+    return this.kernel;
   }
 
   scheduleRender() {
@@ -116,7 +137,12 @@ export class Display {
     const readouts = !this.playing || this.readoutsPace.ready();
     if (readouts) this.showState(frame.state);
     this.appendCurves();
-    if (frame !== this.drawn && !this.scrubbing) this.paint(frame, time);
+    if (!this.scrubbing) {
+      const next = this.playing && this.unpainted.length ? this.unpainted.shift() : frame;
+      if (!this.playing) this.unpainted = [];
+      if (next !== this.drawn) this.paint(next, time);
+      if (this.unpainted.length) this.scheduleRender();
+    }
     if (readouts && this.linksBehind && !this.scrubbing && this.network.weights) {
       this.linksBehind = false;
       this.network.drawLinks();

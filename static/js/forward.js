@@ -31,6 +31,11 @@ export class GridForward {
     this.index = sample(resolution, unitResolution);
     this.grids = new Map(); // feature names -> their values over the grid, feature-major
     this.buffers = {};
+    this.kernel = null; // kernel.js's Kernel, once a run plays
+  }
+
+  useKernel(kernel) {
+    this.kernel = kernel;
   }
 
   featureGrid(names) {
@@ -63,6 +68,7 @@ export class GridForward {
     if (!row) throw new Error(`the page cannot draw the activation ${network.activation}`);
     const f = row(network.leaky_slope);
     const n = this.resolution * this.resolution;
+    if (this.kernel && n % 4 === 0) return this.kernel.layers(network, params, this.featureGrid(network.features), n, f);
     const sizes = network.sizes;
     let a = this.featureGrid(network.features);
     let offset = 0;

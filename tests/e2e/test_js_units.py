@@ -210,3 +210,32 @@ def test_maps_from_weights_lay_out_like_the_server(modules: Any) -> None:
     assert value_range == [round(-0.999988, 6), round(0.999988, 6)]
     assert data == [0, 128, 255] * 3
     assert units == 2 and resolution == 2
+
+
+def test_frames_that_land_together_are_painted_one_per_animation_frame(page: Any, server: str) -> None:
+    open_playground(page, server)
+    drawn = page.evaluate(
+        """async () => {
+            const d = window.playground.display;
+            const base = d.latest;
+            const frame = (n, status) => ({
+                ...base, config: undefined, history_tail: [], version: base.version + n,
+                state: { ...base.state, status },
+            });
+            const animationFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+            const seen = [];
+            d.onFrame(frame(1, 'training'));
+            d.onFrame(frame(2, 'training'));
+            d.onFrame(frame(3, 'training'));  // three in one display frame: the oldest is dropped
+            await animationFrame();
+            seen.push(d.drawn.version - base.version);
+            await animationFrame();
+            seen.push(d.drawn.version - base.version);
+            d.onFrame(frame(4, 'training'));
+            d.onFrame(frame(5, 'paused'));  // a paused run shows its last frame at once
+            await animationFrame();
+            seen.push(d.drawn.version - base.version, d.unpainted.length);
+            return seen;
+        }"""
+    )
+    assert drawn == [2, 3, 5, 0]

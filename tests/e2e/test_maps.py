@@ -1,15 +1,20 @@
 """The maps the page computes from the weights match the server's GET /boundary to one uint8 level:
-the output map, and the last hidden layer's first unit (the big view shows it when the unit is hovered)."""
+the output map, and the last hidden layer's first unit (the big view shows it when the unit is hovered).
+Each test runs twice: with the page's JavaScript loops, and with its WebAssembly kernel (which a
+playing run loads)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import pytest
 
 from app.nn.activations import ACTIVATIONS
 from app.nn.features import FEATURES
 from tests.e2e.conftest import open_playground
 
 ALL_FEATURES = list(FEATURES)
+KERNEL = "() => window.playground.display.loadKernel()"
 
 # Applies a config change as the page's controls do, trains a few epochs, waits until the page has
 # drawn that step, and compares its computed output map with the server's.
@@ -44,6 +49,18 @@ COMPARE = """async (patch) => {
 }"""
 
 
+@pytest.fixture(params=["js", "wasm"])
+def forward(request: Any) -> str:
+    return str(request.param)
+
+
+def opened(page: Any, url: str, forward: str) -> None:
+    open_playground(page, url)
+    if forward == "wasm":
+        assert page.evaluate(KERNEL), "the WebAssembly kernel did not load"
+    assert page.evaluate("() => window.playground.display.forward.kernel !== null") == (forward == "wasm")
+
+
 def check(page: Any, patch: dict[str, Any]) -> None:
     result = page.evaluate(COMPARE, patch)
     assert "error" not in result, (patch, result)
@@ -57,16 +74,16 @@ def check(page: Any, patch: dict[str, Any]) -> None:
         assert abs(mine[0] - ref[0]) <= 1e-3 * width and abs(mine[1] - ref[1]) <= 1e-3 * width, (patch, result)
 
 
-def test_every_activation_on_every_feature(page: Any, server: str) -> None:
-    open_playground(page, f"{server}/?dataset=spiral")
+def test_every_activation_on_every_feature(page: Any, server: str, forward: str) -> None:
+    opened(page, f"{server}/?dataset=spiral", forward)
     check(page, {"features": ALL_FEATURES, "hidden_layers": [6, 4]})
     for name in ACTIVATIONS:
         check(page, {"activation": name})
     check(page, {"activation": "leaky_relu", "leaky_slope": 0.3})
 
 
-def test_each_feature_alone_and_every_class_count(page: Any, server: str) -> None:
-    open_playground(page, f"{server}/?dataset=blobs")
+def test_each_feature_alone_and_every_class_count(page: Any, server: str, forward: str) -> None:
+    opened(page, f"{server}/?dataset=blobs", forward)
     for name in ALL_FEATURES:
         check(page, {"features": [name]})
     check(page, {"features": ["x1", "x2"]})
@@ -76,8 +93,8 @@ def test_each_feature_alone_and_every_class_count(page: Any, server: str) -> Non
     check(page, {"dataset": {"classes": 2}, "loss": "hinge"})
 
 
-def test_regression_maps_and_their_range(page: Any, server: str) -> None:
-    open_playground(page, f"{server}/?dataset=plane&loss=mse")
+def test_regression_maps_and_their_range(page: Any, server: str, forward: str) -> None:
+    opened(page, f"{server}/?dataset=plane&loss=mse", forward)
     check(page, {"features": ALL_FEATURES, "activation": "tanh"})
     check(page, {"dataset": {"name": "bumps"}, "activation": "gelu"})
     check(page, {"dataset": {"name": "sine"}, "activation": "sine", "hidden_layers": [8, 8, 8]})

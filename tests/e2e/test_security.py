@@ -71,12 +71,13 @@ def test_the_page_works_under_its_policy(page: Any, server: str) -> None:
     page.add_init_script(RECORD_VIOLATIONS)
     response = page.goto(server)
     policy = response.headers["content-security-policy"]
-    assert "script-src 'self';" in policy
+    assert "script-src 'self' 'wasm-unsafe-eval';" in policy
     assert response.headers["x-content-type-options"] == "nosniff"
     open_playground(page, server)
     page.click(sel("play"))  # the WebSocket stream, under connect-src 'self'
     page.wait_for_function("() => window.playground.latest.state.epoch >= 3")
     page.click(sel("pause"))
+    assert page.evaluate("() => window.playground.display.loadKernel()")  # WebAssembly, under 'wasm-unsafe-eval'
     for view in ("landscape", "health", "compare"):  # each draws with plotly
         page.click(sel(f"view-{view}"))
         page.wait_for_selector(RENDERED[view])

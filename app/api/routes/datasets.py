@@ -33,7 +33,7 @@ async def get_dataset(
     noise: Annotated[float, Query(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.1,
     seed: Annotated[int, Query(ge=0, le=MAX_SEED)] = 0,
     classes: Annotated[int | None, Query(ge=2, le=MAX_CLASSES)] = None,
-    decimals: Annotated[int, Query(ge=0, le=4, description="Round values (a thumbnail needs 2)")] = 4,
+    decimals: Annotated[int, Query(ge=0, le=4, description="Round values (a 64-pixel thumbnail needs 1)")] = 4,
 ) -> DatasetPoints:
     spec = DATASETS.get(name)
     if spec is None:
