@@ -20,9 +20,13 @@ export class StreamTransport {
   }
 
   // subscription.lean: what to add to ask for lean frames ({maps: false, fps}).
-  subscribe() {
+  wanted() {
     const { lean, ...plain } = this.subscription;
-    this.send({ type: "subscribe", ...plain, ...(this.lean ? lean : {}) });
+    return { ...plain, ...(this.lean ? lean : {}) };
+  }
+
+  subscribe() {
+    this.send({ type: "subscribe", ...this.wanted() });
   }
 
   receive(data) {
@@ -42,7 +46,8 @@ export class StreamTransport {
   // Resolves once open; rejects if the socket cannot be opened.
   open() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${location.host}${this.path}`;
+    // The address asks for the same as the subscribe message, so that the first frame has that form already.
+    const url = `${scheme}://${location.host}${this.path}?${new URLSearchParams(this.wanted())}`;
     return new Promise((resolve, reject) => {
       let opened = false;
       const socket = new WebSocket(url);

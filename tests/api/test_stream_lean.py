@@ -141,6 +141,27 @@ def test_maps_must_be_a_bool(client: TestClient, sid: str, maps: Any) -> None:
         assert "boundary" in frame
 
 
+def test_the_address_can_ask_for_lean_frames_from_the_first(client: TestClient, sid: str) -> None:
+    token = client.post(f"/api/sessions/{sid}/watch").json()["token"]
+    for path in (f"/api/sessions/{sid}/stream", f"/api/watch/{token}/stream"):
+        with client.websocket_connect(f"{path}?maps=false&fps=30") as ws:
+            header, params = decode(ws.receive_bytes())  # no full frame first
+            assert header["state"]["epoch"] == 0
+            assert np.array_equal(params, network_params(client.get(f"/api/sessions/{sid}/network").json()))
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("fps=500", "fps"), ("maps=maybe", "maps"), ("fps=x", "fps"), ("colour=red", "colour")]
+)
+def test_a_bad_address_subscription_is_named_and_changes_nothing(
+    client: TestClient, sid: str, query: str, field: str
+) -> None:
+    with client.websocket_connect(f"/api/sessions/{sid}/stream?maps=false&{query}") as ws:
+        error = ws.receive_json()
+        assert error["type"] == "error" and error["detail"].startswith(f"{field}:"), error
+        assert "boundary" in ws.receive_json()  # today's full frames, as without a query
+
+
 def test_lean_frames_on_a_sharded_host(tmp_path: Path) -> None:
     settings = Settings(db=tmp_path / "runs.sqlite3", sweep_interval=3600, workers=1)
     with TestClient(create_app(settings)) as client:

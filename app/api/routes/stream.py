@@ -9,7 +9,9 @@ only when it has sent the last one and its frame interval has passed, so a
 slow client gets fewer, newer frames and never a backlog.
 
 A watcher that subscribes with ``"maps": false`` gets lean frames instead: one
-binary message each, without maps (app/outputs/lean.py has the layout).
+binary message each, without maps (app/outputs/lean.py has the layout). The
+socket's address may carry a first subscription (``?maps=false&fps=60``), so
+that even the first frame has the form the watcher wants.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -67,6 +70,17 @@ def describe(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in err["loc"])
         parts.append(f"{where}: {error_message(err)}" if where else err["msg"])
     return "; ".join(parts)
+
+
+def address_subscription(params: Mapping[str, str]) -> SubscribeMessage:
+    """The subscription a socket's query string asks for; ValueError names a field it cannot take."""
+    data: dict[str, object] = {"type": "subscribe"}
+    for key, value in params.items():
+        data[key] = {"true": True, "false": False}.get(value, int(value) if value.isdecimal() else value)
+    try:
+        return SubscribeMessage.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(describe(exc)) from None
 
 
 def parse(text: str) -> ClientMessage:
@@ -181,14 +195,26 @@ class Connection:
             except RecursionError:
                 await self.error("config: nested too deeply")
         elif isinstance(message, SubscribeMessage):
-            self.watcher.fps = message.fps
-            before, lean = self.watcher.maps, not message.maps
-            self.watcher.maps = (
-                MapSettings(lean=True) if lean else MapSettings(message.boundary_resolution, message.neuron_resolution)
-            )
-            if lean != before.lean:
+            if self.subscribe(message):
                 self.refresh()
             await host.set_watcher_fps(sid, self.watcher_id, message.fps)
+
+    def subscribe(self, message: SubscribeMessage) -> bool:
+        """Take the subscription's frame rate and form; True if the form (lean or not) changed."""
+        self.watcher.fps = message.fps
+        before, lean = self.watcher.maps, not message.maps
+        self.watcher.maps = (
+            MapSettings(lean=True) if lean else MapSettings(message.boundary_resolution, message.neuron_resolution)
+        )
+        return lean != before.lean
+
+    async def subscribe_from_address(self) -> None:
+        """The subscription in the socket's query string, if any, before the first frame."""
+        if self.ws.query_params:
+            try:
+                self.subscribe(address_subscription(self.ws.query_params))
+            except ValueError as exc:
+                await self.error(str(exc))
 
     async def step(self, message: StepMessage) -> None:
         """A step, while the socket goes on reading; frames show where it got (a lost session closes the socket)."""
@@ -273,6 +299,7 @@ async def stream(websocket: WebSocket, session_id: str) -> None:
         await connection.close_not_found()
         return
     store.touch(session_id)
+    await connection.subscribe_from_address()
     await connection.run()
 
 
@@ -286,4 +313,6 @@ async def watch_stream(websocket: WebSocket, token: str) -> None:
     except NotFound:
         await Connection(websocket, store, "", read_only=True).close_not_found()
         return
-    await Connection(websocket, store, session_id, read_only=True).run()
+    connection = Connection(websocket, store, session_id, read_only=True)
+    await connection.subscribe_from_address()
+    await connection.run()
