@@ -5,7 +5,7 @@ import { classColor } from "./colors.js";
 
 const SIZE = 64;
 const SAMPLES = 60;
-// A pixel of the picture is 12 / SIZE ≈ 0.19 units wide: one decimal is finer than that.
+const DECIMALS = 1; // a pixel of the picture is 12 / SIZE ≈ 0.19 units wide
 
 export function drawPoints(canvas, body, palette = "classic") {
   canvas.width = SIZE;
@@ -63,7 +63,7 @@ export function buildThumbnails(box, datasets, onSelect, after = Promise.resolve
     if (spec.name === "custom") drawCustom(canvas);
     else
       after
-        .then(() => api.dataset(spec.name, { samples: SAMPLES, noise: 0.1, decimals: 1 }))
+        .then(() => api.dataset(spec.name, { samples: SAMPLES, noise: 0.1, decimals: DECIMALS }))
         .then((body) => drawPoints(canvas, body))
         .catch(() => {});
   }
