@@ -30,6 +30,7 @@ export class Curves {
     this.lastEpoch = -1;
     this.regression = false;
     this.validation = false;
+    this.frozen = null; // the margins kept while a run plays
   }
 
   init(Plotly) {
@@ -38,6 +39,16 @@ export class Curves {
     this.ready = true;
     this.stacked = this.isStacked();
     new ResizeObserver(() => this.resize()).observe(this.el);
+  }
+
+  // While a run plays the margins stay where automargin last put them: finding them again
+  // measures every tick label, half of what each redraw costs. A pause lets them move again.
+  setLive(live) {
+    if (!this.ready || live === Boolean(this.frozen)) return;
+    const size = this.el._fullLayout?._size;
+    if (live && (!size || !this.x.length)) return; // the axes get their labels with the first points
+    this.frozen = live ? { l: size.l, r: size.r, t: size.t, b: size.b } : null;
+    this.Plotly.relayout(this.el, this.layout());
   }
 
   isStacked() {
@@ -65,7 +76,7 @@ export class Curves {
     const layout = {
       font: { size },
       // The legend has a row of its own above the panel titles, so that it never covers one.
-      margin: { l: size * 3.6, r: size, t: size * 3.2, b: size * 2 },
+      margin: this.frozen ?? { l: size * 3.6, r: size, t: size * 3.2, b: size * 2 },
       showlegend: true,
       legend: { orientation: "h", x: 1, xanchor: "right", yref: "container", y: 1, yanchor: "top", font: { size }, bgcolor: "rgba(0,0,0,0)" },
       paper_bgcolor: "rgba(0,0,0,0)",
@@ -84,7 +95,8 @@ export class Curves {
         showticklabels: !stacked || i === panels.length - 1,
         tickfont: { size },
         zeroline: false,
-        automargin: true,
+        automargin: !this.frozen,
+        ticklabeloverflow: "allow",
       };
       layout[`yaxis${suffix}`] = {
         domain: stacked ? where : [0, 1],
@@ -92,7 +104,8 @@ export class Curves {
         tickfont: { size },
         showticklabels: !empty,
         zeroline: false,
-        automargin: true,
+        automargin: !this.frozen,
+        ticklabeloverflow: "allow",
         nticks: 4,
         rangemode: "tozero",
         ...(quantity === 1 ? { range: [0, 1.02], tickformat: ".0%", autorange: false } : {}),

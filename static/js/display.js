@@ -17,11 +17,12 @@ const CURVES_EVERY = 1000; // ms
 const CURVES_AT_MOST = 4000; // ms
 const CURVES_SHARE = 0.05;
 // Training, numbers and connections that change every frame cost layout and raster, and cannot be read.
+// The connections are drawn in another display frame than the numbers, so that no frame has both.
 const READOUTS_EVERY = 100; // ms
 // Frames not yet painted, while training: the stream's clock and the screen's drift apart, so two
-// frames may land in one display frame and none in the next. Painting the oldest first, one per
-// display frame, shows them evenly, one display frame late.
-const PLAYOUT = 2;
+// frames may land in one display frame and none in the next, or a busy moment may hold a few back.
+// Painting the oldest first, one per display frame, shows them evenly, at most two display frames late.
+const PLAYOUT = 3;
 
 // At most every `every` ms: ready() says if now, else later() is called once it is time.
 class Pace {
@@ -62,6 +63,7 @@ export class Display {
     this.pendingTail = [];
     this.curvesPace = new Pace(CURVES_EVERY, () => this.appendCurves());
     this.readoutsPace = new Pace(READOUTS_EVERY, () => this.scheduleRender());
+    this.linksPace = new Pace(READOUTS_EVERY, () => this.scheduleRender());
     this.lastEpoch = -1;
     this.hovered = null;
     this.outputPixels = null;
@@ -107,6 +109,7 @@ export class Display {
     if (this.unpainted.length > PLAYOUT) this.unpainted.shift();
     this.playing = frame.state.status === "training";
     if (this.playing) this.loadKernel();
+    this.curves.setLive(this.playing);
     this.scheduleRender();
   }
 
@@ -143,7 +146,8 @@ export class Display {
       if (next !== this.drawn) this.paint(next, time);
       if (this.unpainted.length) this.scheduleRender();
     }
-    if (readouts && this.linksBehind && !this.scrubbing && this.network.weights) {
+    const links = !this.playing || (!readouts && this.linksPace.ready());
+    if (links && this.linksBehind && !this.scrubbing && this.network.weights) {
       this.linksBehind = false;
       this.network.drawLinks();
     }

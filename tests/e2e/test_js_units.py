@@ -226,12 +226,12 @@ def test_frames_that_land_together_are_painted_one_per_animation_frame(page: Any
             const seen = [];
             d.onFrame(frame(1, 'training'));
             d.onFrame(frame(2, 'training'));
-            d.onFrame(frame(3, 'training'));  // three in one display frame: the oldest is dropped
+            d.onFrame(frame(3, 'training'));
+            d.onFrame(frame(4, 'training'));  // four in one display frame: the oldest is dropped
             await animationFrame();
             seen.push(d.drawn.version - base.version);
             await animationFrame();
             seen.push(d.drawn.version - base.version);
-            d.onFrame(frame(4, 'training'));
             d.onFrame(frame(5, 'paused'));  // a paused run shows its last frame at once
             await animationFrame();
             seen.push(d.drawn.version - base.version, d.unpainted.length);
@@ -239,3 +239,19 @@ def test_frames_that_land_together_are_painted_one_per_animation_frame(page: Any
         }"""
     )
     assert drawn == [2, 3, 5, 0]
+
+
+def test_curves_keep_their_margins_while_a_run_plays_and_find_them_again_on_pause(page: Any, server: str) -> None:
+    open_playground(page, server)
+    page.select_option("[data-testid='speed']", "max")
+    page.click("[data-testid='play']")
+    page.wait_for_function("() => window.playground.display.curves.frozen !== null")
+    curves = "window.playground.display.curves"
+    kept = page.evaluate(f"() => {{ const c = {curves}; return [c.frozen, c.length, c.el.layout.yaxis.automargin]; }}")
+    frozen, length, automargin = kept
+    assert automargin is False
+    full = page.evaluate(f"() => {curves}.el._fullLayout.margin")
+    assert [full[side] for side in "lrtb"] == [frozen[side] for side in "lrtb"]
+    page.wait_for_function(f"() => {curves}.length > {length}")  # the curves go on growing
+    page.click("[data-testid='pause']")
+    page.wait_for_function(f"() => {curves}.frozen === null && {curves}.el.layout.yaxis.automargin === true")
