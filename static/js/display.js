@@ -243,7 +243,9 @@ export class Display {
     $("play").classList.toggle("active", this.playing);
     $("pause").classList.toggle("active", !this.playing);
     this.showBest(state);
-    if (rewound) this.status.set(`Looking back at epoch ${this.rewound}; the run itself is at epoch ${state.epoch}.`);
+    // A live region: its words change with the user's moves, not with every epoch of a playing run.
+    const run = this.playing ? "still training" : `at epoch ${state.epoch}`;
+    if (rewound) this.status.set(`Looking back at epoch ${this.rewound}; the run itself is ${run}.`);
     else this.status.show(state);
   }
 

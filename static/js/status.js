@@ -23,7 +23,9 @@ export class StatusLine {
       this.set(this.notice.text, this.notice.level);
       return;
     }
-    if (state.status === "training") this.set(`Training… epoch ${state.epoch}`);
+    // The epoch counter carries the moving number: a live region that changed ten times a second
+    // would keep a screen reader talking.
+    if (state.status === "training") this.set("Training…");
     else if (state.epoch === 0 && state.step === 0) this.set("Ready: press Play (or the space bar) to train.");
     else this.set(`Paused at epoch ${state.epoch}.`);
   }
