@@ -169,15 +169,20 @@ export class Curves {
     return fresh;
   }
 
-  // Records in epoch order; older or repeated epochs are ignored.
-  append(records) {
+  // Records in epoch order; older or repeated epochs are ignored. best: the epoch for the dashed
+  // line (see setBest), drawn in the same redraw as the points.
+  append(records, best = this.best) {
     const before = this.x.length;
     const validation = this.validation;
     const fresh = this.push(records);
-    if (!fresh.length) return;
+    if (!fresh.length || !this.ready) return this.setBest(best);
+    if (best !== this.best) {
+      this.best = best;
+      this.el.layout.shapes = this.bestLine(); // each redraw below reads the layout afresh
+    }
     if (this.x.length !== before + fresh.length || before === 0 || validation !== this.validation) {
       this.redraw(); // thinned, the first points (the axes get their labels), or validation lines to show
-    } else if (this.ready) {
+    } else {
       const xs = TRACES.map(() => fresh.map((r) => r.epoch));
       const ys = TRACES.map((t) => fresh.map((r) => r[t.key]));
       this.Plotly.extendTraces(this.el, { x: xs, y: ys }, TRACES.map((_, i) => i));
@@ -210,10 +215,13 @@ export class Curves {
   setBest(epoch) {
     if (!this.ready || epoch === this.best) return;
     this.best = epoch;
-    const shapes = epoch === null || epoch === undefined ? [] : [
-      { type: "line", xref: "x", yref: "paper", x0: epoch, x1: epoch, y0: 0, y1: 1, line: { color: "#137333", width: 1, dash: "dash" } },
-    ];
-    this.Plotly.relayout(this.el, { shapes });
+    this.Plotly.relayout(this.el, { shapes: this.bestLine() });
+  }
+
+  bestLine() {
+    const epoch = this.best;
+    if (epoch === null || epoch === undefined) return [];
+    return [{ type: "line", xref: "x", yref: "paper", x0: epoch, x1: epoch, y0: 0, y1: 1, line: { color: "#137333", width: 1, dash: "dash" } }];
   }
 
   // Regression has no accuracy: its panel then leaves, and the others share its room.

@@ -7,7 +7,7 @@ import { api } from "./api.js";
 import { boundaryPixels, featurePixels, paintCanvas } from "./colors.js";
 import { GridForward } from "./forward.js";
 import { decodeMap, decodeNeurons, leanNetwork } from "./frames.js";
-import { $, formatNumber, formatPercent } from "./helpers.js";
+import { $, formatNumber, formatPercent, setText } from "./helpers.js";
 import { classPixels } from "./network.js";
 
 // A Plotly chart redraw costs several map repaints, and a curve reads fine updated once a second,
@@ -175,7 +175,9 @@ export class Display {
 
   appendCurves() {
     if (!this.pendingTail.length || !this.curves.ready || !this.curvesPace.ready()) return;
-    this.curves.append(this.pendingTail);
+    // The lowest loss and its dashed line on the curves move together, and no faster than the curves.
+    const best = this.latest ? this.showBest(this.latest.state) : undefined;
+    this.curves.append(this.pendingTail, best);
     this.pendingTail = [];
     const share = (performance.now() - this.curvesPace.at) / CURVES_SHARE;
     this.curvesPace.every = Math.min(CURVES_AT_MOST, Math.max(CURVES_EVERY, share));
@@ -238,11 +240,11 @@ export class Display {
     const rewound = this.scrubbing && this.rewound !== null && this.rewound !== undefined;
     if (!rewound) this.showMetrics(state);
     $("epoch").closest(".counter").classList.toggle("rewound", rewound);
-    $("epoch-caption").textContent = rewound ? "Rewound to epoch" : "Epoch";
+    setText($("epoch-caption"), rewound ? "Rewound to epoch" : "Epoch");
     this.playing = state.status === "training";
     $("play").classList.toggle("active", this.playing);
     $("pause").classList.toggle("active", !this.playing);
-    this.showBest(state);
+    if (!this.playing) this.curves.setBest(this.showBest(state)); // while a run plays, with the curves
     // A live region: its words change with the user's moves, not with every epoch of a playing run.
     const run = this.playing ? "still training" : `at epoch ${state.epoch}`;
     if (rewound) this.status.set(`Looking back at epoch ${this.rewound}; the run itself is ${run}.`);
@@ -250,27 +252,30 @@ export class Display {
   }
 
   showMetrics(metrics) {
-    $("epoch").textContent = String(metrics.epoch);
-    $("train-loss").textContent = formatNumber(metrics.train_loss, 4, "fixed");
-    $("test-loss").textContent = formatNumber(metrics.test_loss, 4, "fixed");
-    $("train-accuracy").textContent = formatPercent(metrics.train_accuracy);
-    $("test-accuracy").textContent = formatPercent(metrics.test_accuracy);
+    setText($("epoch"), String(metrics.epoch));
+    setText($("train-loss"), formatNumber(metrics.train_loss, 4, "fixed"));
+    setText($("test-loss"), formatNumber(metrics.test_loss, 4, "fixed"));
+    setText($("train-accuracy"), formatPercent(metrics.train_accuracy));
+    setText($("test-accuracy"), formatPercent(metrics.test_accuracy));
     // Only a run with a validation share has these numbers.
-    $("validation-loss-row").hidden = metrics.validation_loss === null || metrics.validation_loss === undefined;
-    $("validation-accuracy-row").hidden = metrics.validation_accuracy === null || metrics.validation_accuracy === undefined;
-    $("validation-loss").textContent = formatNumber(metrics.validation_loss, 4, "fixed");
-    $("validation-accuracy").textContent = formatPercent(metrics.validation_accuracy);
+    $("validation-loss-row").toggleAttribute("hidden", metrics.validation_loss === null || metrics.validation_loss === undefined);
+    $("validation-accuracy-row").toggleAttribute("hidden", metrics.validation_accuracy === null || metrics.validation_accuracy === undefined);
+    setText($("validation-loss"), formatNumber(metrics.validation_loss, 4, "fixed"));
+    setText($("validation-accuracy"), formatPercent(metrics.validation_accuracy));
   }
 
   showBest(state) {
     const best = state.best_epoch;
-    const useful = best !== null && best !== undefined && best < state.epoch;
+    const known = best !== null && best !== undefined && state.epoch > 0;
+    const useful = known && best < state.epoch;
     const set = state.best_by || "test";
     const lowest = state.best_loss ?? state.best_test_loss;
-    $("best-epoch").textContent = useful ? `Lowest ${set} loss ${formatNumber(lowest, 4, "fixed")} at epoch ${best}` : "";
-    $("restore-best").hidden = !useful;
-    $("restore-best").textContent = useful ? `Restore epoch ${best}` : "Restore best";
-    this.curves.setBest(useful ? best : null);
+    // The line stays while the run is at its best epoch too (only the button goes): were it to come
+    // and go with each new lowest loss, the big view below it would jump up and down as a run plays.
+    setText($("best-epoch"), known ? `Lowest ${set} loss ${formatNumber(lowest, 4, "fixed")} at epoch ${best}` : "");
+    $("restore-best").toggleAttribute("hidden", !useful);
+    setText($("restore-best"), useful ? `Restore epoch ${best}` : "Restore best");
+    return useful ? best : null; // the epoch the curves mark
   }
 
   // ---- hovering the diagram: an input's, hidden unit's or output's map replaces the output for a while

@@ -20,6 +20,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Text that is already there stays: writing it again would replace its node and lay the page out anew.
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 // A copy of base with patch laid over it; nested objects merge key by key, anything else replaces.
 export function mergeDeep(base, patch) {
   const out = JSON.parse(JSON.stringify(base));

@@ -255,3 +255,42 @@ def test_curves_keep_their_margins_while_a_run_plays_and_find_them_again_on_paus
     page.wait_for_function(f"() => {curves}.length > {length}")  # the curves go on growing
     page.click("[data-testid='pause']")
     page.wait_for_function(f"() => {curves}.frozen === null && {curves}.el.layout.yaxis.automargin === true")
+
+
+def test_the_lowest_loss_and_its_line_on_the_curves_move_together_in_the_curves_redraw(page: Any, server: str) -> None:
+    # The spiral's test loss reaches new lows every few epochs.
+    open_playground(page, f"{server}/?dataset=spiral&hidden=8,8&activation=tanh&lr=0.03&batch=10&speed=max")
+    page.click("[data-testid='play']")
+    curves = "window.playground.display.curves"
+    page.wait_for_function(f"() => {curves}.frozen !== null")
+    # Every Plotly.relayout of the curves from here on, while the run plays.
+    page.evaluate(
+        f"""() => {{
+            const c = {curves};
+            const plotly = c.Plotly;
+            window.relayouts = 0;
+            const relayout = (...args) => {{
+                window.relayouts += 1;
+                return plotly.relayout(...args);
+            }};
+            c.Plotly = {{ ...plotly, relayout }};
+        }}"""
+    )
+    seen = set()
+    for _ in range(30):
+        shown = page.evaluate(
+            f"""() => {{
+                const button = document.querySelector("[data-testid='restore-best']");
+                const text = document.querySelector("[data-testid='best-epoch']").textContent;
+                const lines = {curves}.el._fullLayout.shapes.map((s) => s.x0);
+                return [button.hidden ? null : Number(button.textContent.replace('Restore epoch ', '')), text, lines];
+            }}"""
+        )
+        restore, text, lines = shown
+        assert lines == ([] if restore is None else [restore]), shown
+        if restore is not None:
+            assert text.endswith(f"at epoch {restore}")
+        seen.add(text)
+        page.wait_for_timeout(150)
+    assert len(seen) >= 2  # the lowest loss did move while we looked
+    assert page.evaluate("() => window.relayouts") == 0

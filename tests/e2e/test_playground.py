@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import httpx2 as httpx
+import pytest
 
 from tests.e2e.conftest import open_playground, save_artifact, sel
 
@@ -339,3 +340,39 @@ def test_hovering_a_connection_shows_its_weight(page: Any, server: str) -> None:
     page.locator(".network .link").first.hover(force=True)
     page.wait_for_selector(f"{sel('tooltip')}:not([hidden])")
     assert text(page, "tooltip").startswith("w = ")
+
+
+# Every layout shift (Layout Instability API) up or down for three seconds, with the element that
+# moved. (A right-aligned button whose number gains a digit moves sideways, which is no jump.)
+LAYOUT_SHIFTS = """() => new Promise((resolve) => {
+  const moved = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      for (const source of entry.sources || []) {
+        const node = source.node;
+        const name = node ? node.dataset?.testid || node.className || node.nodeName : "?";
+        const [before, after] = [source.previousRect, source.currentRect];
+        if (before.y !== after.y || before.height !== after.height) moved.push(`${name}: ${before.y} -> ${after.y}`);
+      }
+    }
+  });
+  observer.observe({ type: "layout-shift" });
+  setTimeout(() => { observer.disconnect(); resolve(moved); }, 3000);
+})"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "flags"),
+    [(1280, 800, ""), (1920, 1080, "&big=1"), (390, 844, "")],
+    ids=["laptop", "projector", "phone"],
+)
+def test_nothing_moves_while_a_run_plays(page: Any, server: str, width: int, height: int, flags: str) -> None:
+    # The spiral's test loss reaches a new low every few epochs, so the line with the lowest loss
+    # and its Restore button keep changing; the numbers change ten times a second.
+    page.set_viewport_size({"width": width, "height": height})
+    open_playground(page, f"{server}/?dataset=spiral&hidden=8,8&activation=tanh&lr=0.03&batch=10&speed=max{flags}")
+    page.click(sel("play"))
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=epoch]').textContent) > 20")
+    assert page.evaluate(LAYOUT_SHIFTS) == []
+    assert int(text(page, "epoch")) > 100
+    assert text(page, "best-epoch").startswith("Lowest test loss")
