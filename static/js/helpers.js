@@ -35,13 +35,16 @@ export function mergeDeep(base, patch) {
   return out;
 }
 
-// "fixed" keeps the live readouts a steady width; "auto" writes very small or large values
-// (gradient errors, collapsed weights) as 1.23e-7 rather than a row of zeros.
+// "fixed" keeps the live readouts a steady width (at most nine characters for the four digits a
+// loss has, 1.23e+4 from ten thousand on); "auto" writes very small or large values (gradient
+// errors, collapsed weights) as 1.23e-7 rather than a row of zeros.
 export function formatNumber(x, digits = 4, notation = "auto") {
   if (x === null || x === undefined) return "–";
   const abs = Math.abs(x);
+  const fixed = Number(x).toFixed(digits);
+  if (notation === "fixed" && Math.abs(Number(fixed)) >= 1e4) return x.toExponential(2);
   if (notation === "auto" && abs !== 0 && (abs < 1e-3 || abs >= 1e5)) return x.toExponential(2);
-  return Number(x).toFixed(digits);
+  return fixed;
 }
 
 export function formatPercent(x) {

@@ -23,12 +23,20 @@ def modules(page: Any, server: str) -> Any:
                 const api = await import(base + 'api.js');
                 const transport = await import(base + 'transport.js');
                 const forward = await import(base + 'forward.js');
+                const helpers = await import(base + 'helpers.js');
                 {script}
             }}""",
             arg,
         )
 
     return run
+
+
+def test_live_readouts_fit_their_nine_character_boxes(modules: Any) -> None:
+    values = [0, 0.07134, 12.5, 9999.99994, 9999.99996, 123456.7, 1e30, None]
+    shown = modules("return arg.map((x) => helpers.formatNumber(x, 4, 'fixed'));", values)
+    assert shown == ["0.0000", "0.0713", "12.5000", "9999.9999", "1.00e+4", "1.23e+5", "1.00e+30", "–"]
+    assert max(map(len, shown)) <= 9  # .metrics output is 9ch wide
 
 
 def test_defaults_encode_to_nothing(modules: Any) -> None:
