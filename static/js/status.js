@@ -2,7 +2,7 @@
 // (a remark for 5 s, an error for 8 s, a warning for as long as the page is open,
 // and the end of the session for good).
 
-import { $ } from "./helpers.js";
+import { $, setText } from "./helpers.js";
 
 export class StatusLine {
   constructor() {
@@ -32,7 +32,7 @@ export class StatusLine {
 
   set(text, level = "") {
     const line = $("status");
-    if (line.textContent !== text) line.textContent = text;
+    setText(line, text);
     line.className = `status ${level}`;
   }
 
