@@ -98,3 +98,28 @@ def test_regression_maps_and_their_range(page: Any, server: str, forward: str) -
     check(page, {"features": ALL_FEATURES, "activation": "tanh"})
     check(page, {"dataset": {"name": "bumps"}, "activation": "gelu"})
     check(page, {"dataset": {"name": "sine"}, "activation": "sine", "hidden_layers": [8, 8, 8]})
+
+
+# Every map canvas: opaque (alpha false, which spares the compositor the page under it), and every
+# pixel it was given opaque too, so that nothing the page meant to show through is lost.
+OPAQUE = """() => [...document.querySelectorAll('canvas')].filter((c) => c.image).map((c) => {
+    const data = c.image.data;
+    let clear = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) clear += 1;
+    return { alpha: c.getContext('2d').getContextAttributes().alpha, clear, size: c.width };
+})"""
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["dataset=xor", "dataset=spiral&classes=6&discretize=1", "dataset=plane&loss=mse&palette=safe"],
+)
+def test_every_map_canvas_is_opaque(page: Any, server: str, query: str) -> None:
+    open_playground(page, f"{server}/?{query}")
+    shown = str(page.evaluate("() => window.playground.boundary.source"))
+    page.hover(".node.hidden >> nth=0")  # the big view shows a hidden unit's map
+    page.wait_for_function(f"() => window.playground.boundary.source !== {shown!r}")
+    canvases = page.evaluate(OPAQUE)
+    sizes = sorted({c["size"] for c in canvases})
+    assert 100 in sizes and len(canvases) >= 5, canvases  # the big view, inputs, units, outputs
+    assert all(c["alpha"] is False and c["clear"] == 0 for c in canvases), canvases
