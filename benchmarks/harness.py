@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -174,11 +174,7 @@ class ServerProbe:
         return total
 
     def snapshot(self) -> Snapshot:
-        cpu = 0.0
-        for p in self.tree():
-            with contextlib.suppress(psutil.Error):
-                t = p.cpu_times()
-                cpu += t.user + t.system
+        cpu = cpu_seconds(self.tree())
         threads = {t.id: t.user_time + t.system_time for t in self.process.threads()}
         return Snapshot(time.monotonic(), cpu, threads, self.rss())
 
@@ -212,6 +208,16 @@ class ServerProbe:
         except OSError:
             name = "?"
         return f"thread {tid} ({name})"
+
+
+def cpu_seconds(processes: Iterable[psutil.Process]) -> float:
+    """User and system CPU time of these processes, in seconds (those gone meanwhile count 0)."""
+    total = 0.0
+    for p in processes:
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
 
 
 def count_sockets(pid: int) -> int:
