@@ -19,7 +19,10 @@ The script starts the real server (``python -m app.cli serve``, see
    busy, and the epochs per second of each run show how fast it was. The CPU
    time of Chromium's processes over the window, per redraw, shows what a
    redraw costs even where the display's 60 Hz caps the rate; the server's
-   CPU shows what training takes from the same two cores.
+   CPU shows what training takes from the same two cores. The busiest threads
+   of the browser (by process kind and thread name, from /proc) show where a
+   redraw's time goes: with no GPU, Chromium composites in software on the
+   GPU process's VizCompositorThread.
 
 2. First boundary. Time from the navigation's start to the page's first map
    painted from a frame (``performance.now()`` at that repaint): cold (a fresh
@@ -48,11 +51,14 @@ else's work), so the figures move with the load.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
 import sys
 import time
+from collections import Counter
+from pathlib import Path
 from typing import Any, TextIO
 
 import psutil
@@ -66,6 +72,7 @@ TARGET_EPOCHS = 1000.0
 TARGET_FIRST_MS = 500.0
 WARMUP_MS = 1500
 POLL_SECONDS = 0.02
+THREADS_SHOWN = 5
 FIRST_PAINT_AT = "window.playground?.display?.firstPaintAt ?? null"
 PAINTED = "() => window.playground && window.playground.display && window.playground.display.paints > 0"
 READING = """() => {
@@ -80,7 +87,25 @@ def browser_processes(server: ServerProbe) -> list[psutil.Process]:
     return [p for p in psutil.Process().children(recursive=True) if p.pid not in theirs and "chrom" in p.name()]
 
 
-def redraws(browser: Browser, url: str, seconds: float, server: ServerProbe) -> dict[str, float]:
+def process_kind(process: psutil.Process) -> str:
+    """Chromium's name for one of its processes: browser, renderer, gpu-process, utility..."""
+    kinds = [arg.removeprefix("--type=") for arg in process.cmdline() if arg.startswith("--type=")]
+    return kinds[0] if kinds else "browser"
+
+
+def thread_seconds(processes: list[psutil.Process]) -> Counter[str]:
+    """CPU seconds of every thread of these processes, by process kind and thread name."""
+    times: Counter[str] = Counter()
+    for p in processes:
+        with contextlib.suppress(psutil.Error, OSError):
+            kind = process_kind(p)
+            for t in p.threads():
+                name = "main" if t.id == p.pid else Path(f"/proc/{p.pid}/task/{t.id}/comm").read_text().strip()
+                times[f"{kind} {name}"] += t.user_time + t.system_time
+    return times
+
+
+def redraws(browser: Browser, url: str, seconds: float, server: ServerProbe) -> dict[str, Any]:
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -91,10 +116,12 @@ def redraws(browser: Browser, url: str, seconds: float, server: ServerProbe) -> 
         page.wait_for_timeout(WARMUP_MS)
         chromium = browser_processes(server)
         cpu = (cpu_seconds(chromium), cpu_seconds(server.tree()))
+        threads = thread_seconds(chromium)
         start = page.evaluate(READING)
         page.wait_for_timeout(seconds * 1000)
         end = page.evaluate(READING)
         used = (cpu_seconds(chromium) - cpu[0], cpu_seconds(server.tree()) - cpu[1])
+        threads = thread_seconds(chromium) - threads
         span = (end["paintedAt"] - start["paintedAt"]) / 1000
         wall = (end["now"] - start["now"]) / 1000
         paints = end["paints"] - start["paints"]
@@ -105,6 +132,9 @@ def redraws(browser: Browser, url: str, seconds: float, server: ServerProbe) -> 
             "browser_ms_per_redraw": 1000 * used[0] / paints if paints else 0.0,
             "browser_cores": used[0] / wall,
             "server_cores": used[1] / wall,
+            "browser_threads_ms_per_redraw": {
+                name: 1000 * seconds / paints for name, seconds in threads.most_common(THREADS_SHOWN) if paints
+            },
         }
     finally:
         context.close()
@@ -166,7 +196,9 @@ def print_report(result: dict[str, Any], out: TextIO) -> None:
         ok = r["epochs_per_second"] >= TARGET_EPOCHS
         print(f"  epochs/s    {r['epochs_per_second']:8.1f}   target >= {TARGET_EPOCHS:.0f}  {verdict(ok)}", file=out)
         cores = f"({r['browser_cores']:.2f} cores)"
-        print(f"  browser CPU {r['browser_ms_per_redraw']:8.1f}   ms a redraw {cores}", file=out)
+        print(f"  browser CPU {r['browser_ms_per_redraw']:8.1f}   ms a redraw {cores}, the busiest threads:", file=out)
+        for name, ms in r["browser_threads_ms_per_redraw"].items():
+            print(f"    {ms:5.1f} ms  {name}", file=out)
         print(f"  server CPU  {r['server_cores']:8.2f}   cores", file=out)
     print("\nNavigation to the first boundary painted (ms)", file=out)
     print(f"  {'':<8}{'median':>10}{'worst':>10}", file=out)
