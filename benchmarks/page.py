@@ -115,12 +115,12 @@ def redraws(browser: Browser, url: str, seconds: float, server: ServerProbe) -> 
         page.wait_for_function("() => window.playground.latest.state.status === 'training'", timeout=60_000)
         page.wait_for_timeout(WARMUP_MS)
         chromium = browser_processes(server)
-        cpu = (cpu_seconds(chromium), cpu_seconds(server.tree()))
-        threads = thread_seconds(chromium)
+        browser_cpu, server_cpu, threads = cpu_seconds(chromium), cpu_seconds(server.tree()), thread_seconds(chromium)
         start = page.evaluate(READING)
         page.wait_for_timeout(seconds * 1000)
         end = page.evaluate(READING)
-        used = (cpu_seconds(chromium) - cpu[0], cpu_seconds(server.tree()) - cpu[1])
+        browser_cpu = cpu_seconds(chromium) - browser_cpu
+        server_cpu = cpu_seconds(server.tree()) - server_cpu
         threads = thread_seconds(chromium) - threads
         span = (end["paintedAt"] - start["paintedAt"]) / 1000
         wall = (end["now"] - start["now"]) / 1000
@@ -129,11 +129,11 @@ def redraws(browser: Browser, url: str, seconds: float, server: ServerProbe) -> 
             "redraws_per_second": paints / span if span > 0 else 0.0,
             "epochs_per_second": (end["epoch"] - start["epoch"]) / wall,
             "seconds": wall,
-            "browser_ms_per_redraw": 1000 * used[0] / paints if paints else 0.0,
-            "browser_cores": used[0] / wall,
-            "server_cores": used[1] / wall,
+            "browser_ms_per_redraw": 1000 * browser_cpu / paints if paints else 0.0,
+            "browser_cores": browser_cpu / wall,
+            "server_cores": server_cpu / wall,
             "browser_threads_ms_per_redraw": {
-                name: 1000 * seconds / paints for name, seconds in threads.most_common(THREADS_SHOWN) if paints
+                name: 1000 * spent / paints for name, spent in threads.most_common(THREADS_SHOWN) if paints
             },
         }
     finally:
